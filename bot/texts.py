@@ -1,0 +1,76 @@
+"""Every fixed text the bot, the API errors and the contact cards show, in one place.
+
+The English source string is the gettext message id; ``bot.i18n.translate(lang, TEXT, **kw)``
+renders it in the session's language from locales/<lang>/LC_MESSAGES/messages.po.
+``N_`` only marks a string for ``pybabel extract``; it changes nothing at run time.
+Placeholders use ``{name}`` (str.format) and must stay identical in every translation.
+"""
+
+
+def N_(message: str) -> str:
+    return message
+
+
+# --- conversation -------------------------------------------------------------------------
+GREET = N_(
+    "Hello! I answer questions about working and living in Sachsen-Anhalt: recognition of "
+    "qualifications, residence permits, German courses and the rights of EU workers. "
+    "Write in your own language."
+)
+GOODBYE = N_("Goodbye and good luck! You can come back any time.")
+THANKS = N_("You are welcome. Is there anything else I can help with?")
+BOT_CHALLENGE = N_(
+    "I am a chatbot, not a person. I give general information. If you want, I can put you "
+    "in touch with a counsellor."
+)
+AFFIRM = N_("Good. What would you like to know?")
+DENY = N_("All right. Ask me anything else about work, residence, recognition or German courses.")
+OUT_OF_SCOPE = N_(
+    "I can only help with recognition of qualifications, residence, German courses, the "
+    "rights of EU workers and first steps in Sachsen-Anhalt."
+)
+NO_ANSWER = N_(
+    "I do not have reliable information on this question. A counsellor can help you personally."
+)
+ASK_TOPIC = N_("What would you like to know? Choose a topic or write your question.")
+
+# --- answers ------------------------------------------------------------------------------
+DISCLAIMER = N_(
+    "General information, not legal advice. For your personal case, ask a counselling service "
+    "or your foreigners' authority (Ausländerbehörde)."
+)
+LAST_REVIEWED = N_("Last reviewed: {date}")
+TRANSLATION_MISSING = N_(
+    "This text is not yet available in your language, so it is shown in {language}. "
+    "Counselling in your language is available, for example from the Migrationsberatung (MBE)."
+)
+MORE_ABOUT = N_("Related: {titles}")
+
+# --- buttons ------------------------------------------------------------------------------
+BUTTON_MORE_DETAIL = N_("More detail")
+BUTTON_TALK_TO_PERSON = N_("Talk to a person")
+BUTTON_RECOGNITION = N_("Recognition of qualifications")
+BUTTON_RESIDENCE = N_("Visa and residence")
+BUTTON_LANGUAGE_COURSE = N_("German courses")
+BUTTON_EU_EMPLOYMENT = N_("Rights of EU workers")
+
+# --- handoff (the full form comes with the handoff issue) ---------------------------------
+HANDOFF_INTRO = N_(
+    "A counsellor can look at your personal situation. For residence matters the foreigners' "
+    "authority (Ausländerbehörde) of your district is responsible; for recognition the free IQ "
+    "counselling helps. Tell me where you live (town or postcode) so I can name the right office."
+)
+
+# --- API errors ---------------------------------------------------------------------------
+ERROR_EMPTY_TEXT = N_("Please write a message first.")
+ERROR_TOO_LONG = N_("Your message is too long. Please shorten it to {limit} characters.")
+ERROR_INVALID_JSON = N_("The request could not be read. Please try again.")
+ERROR_UNKNOWN_SESSION = N_("This conversation no longer exists. Please start a new one.")
+ERROR_BAD_TOKEN = N_("This conversation belongs to someone else or your access has expired.")
+ERROR_RATE_LIMITED = N_("You are sending messages very quickly. Please wait a moment and try again.")
+ERROR_UNAVAILABLE = N_(
+    "The assistant is not available right now. Your message was not lost: please send it "
+    "again in a minute."
+)
+ERROR_INTERNAL = N_("Something went wrong on our side. Please try again.")
+ERROR_BAD_LANGUAGE = N_("This language is not supported. Supported languages: {languages}.")
