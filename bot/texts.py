@@ -74,3 +74,4 @@ ERROR_UNAVAILABLE = N_(
 )
 ERROR_INTERNAL = N_("Something went wrong on our side. Please try again.")
 ERROR_BAD_LANGUAGE = N_("This language is not supported. Supported languages: {languages}.")
+ERROR_NOT_FOUND = N_("This page does not exist.")
