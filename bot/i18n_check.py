@@ -86,15 +86,16 @@ def _entry_problems(where: str, message) -> list:
 def _template_problems(template_path: Path, template_ids: set, source_dir: Optional[Path]) -> list:
     if source_dir is None:
         return []
-    if not (Path(source_dir) / "babel.cfg").exists():
-        return [f"{Path(source_dir) / 'babel.cfg'}: missing, so the template cannot be compared with the code"]
+    config = Path(source_dir) / "babel.cfg"
+    if not config.exists():
+        return [f"{config}: missing, so the template cannot be checked against the code"]
     code_ids = extract_message_ids(source_dir)
     problems = [
-        f"{template_path}: {_short(msgid)} is in the code but not in the template; run: {EXTRACT_COMMAND}"
+        f"{template_path}: {_short(msgid)} is in the code but not in the template; run {EXTRACT_COMMAND}"
         for msgid in sorted(code_ids - template_ids, key=str)
     ]
     problems += [
-        f"{template_path}: {_short(msgid)} is no longer in the code; run: {EXTRACT_COMMAND}"
+        f"{template_path}: {_short(msgid)} is no longer in the code; run {EXTRACT_COMMAND}"
         for msgid in sorted(template_ids - code_ids, key=str)
     ]
     return problems
@@ -108,14 +109,15 @@ def check_catalogs(locales_dir: Path, source_dir: Optional[Path] = PROJECT_ROOT)
     locales_dir = Path(locales_dir)
     template_path = locales_dir / TEMPLATE_NAME
     if not template_path.exists():
-        return [f"{template_path}: missing; run: {EXTRACT_COMMAND}"]
+        return [f"{template_path}: missing; run {EXTRACT_COMMAND}"]
     template_ids = {m.id for m in _read(template_path) if m.id}
     problems = _template_problems(template_path, template_ids, source_dir)
 
     for lang in SUPPORTED_LANGUAGES:
         path = catalog_path(locales_dir, lang)
         if not path.exists():
-            problems.append(f"{path}: missing catalog for '{lang}'; run: pybabel init -i {template_path} -d {locales_dir} -l {lang}")
+            init = f"pybabel init -i {template_path} -d {locales_dir} -l {lang}"
+            problems.append(f"{path}: missing catalog for '{lang}'; run {init}")
             continue
         catalog = _read(path, lang)
         if catalog.fuzzy:
@@ -127,10 +129,10 @@ def check_catalogs(locales_dir: Path, source_dir: Optional[Path] = PROJECT_ROOT)
             catalog_ids.add(message.id)
             where = f"{path}:{message.lineno}"
             if message.id not in template_ids:
-                problems.append(f"{where}: {_short(message.id)} is not in the template; run: {UPDATE_COMMAND}")
+                problems.append(f"{where}: {_short(message.id)} is not in the template; run {UPDATE_COMMAND}")
             problems.extend(_entry_problems(where, message))
         problems.extend(
-            f"{path}: {_short(msgid)} is missing; run: {UPDATE_COMMAND}"
+            f"{path}: {_short(msgid)} is missing; run {UPDATE_COMMAND}"
             for msgid in sorted(template_ids - catalog_ids, key=str)
         )
     return problems
