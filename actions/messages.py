@@ -1,0 +1,48 @@
+"""Builds the one payload shape every action sends (brief: Contract 3)."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import Turn
+from bot import texts
+from bot.i18n import translate
+
+
+def button(lang: str, title: str, payload: str) -> Dict[str, str]:
+    return {"title": translate(lang, title), "payload": payload}
+
+
+def talk_to_person_button(lang: str) -> Dict[str, str]:
+    return button(lang, texts.BUTTON_TALK_TO_PERSON, "/request_human")
+
+
+def send(
+    dispatcher: CollectingDispatcher,
+    turn: Turn,
+    text: str,
+    topic: str,
+    buttons: Optional[List[Dict[str, str]]] = None,
+    sources: Optional[List[Dict[str, str]]] = None,
+    articles: Optional[List[str]] = None,
+    contact: Optional[Dict[str, Any]] = None,
+    handoff: Optional[Dict[str, Any]] = None,
+) -> None:
+    dispatcher.utter_message(
+        json_message={
+            "text": text,
+            "buttons": buttons or [],
+            "sources": sources or [],
+            "contact": contact,
+            "meta": {
+                "intent": turn.intent,
+                "confidence": round(turn.confidence, 4),
+                "topic": topic,
+                "articles": articles or [],
+                "handoff": handoff,
+                "lang": turn.lang,
+            },
+        }
+    )

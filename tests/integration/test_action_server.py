@@ -1,0 +1,109 @@
+"""The real action server (real model, real index) answers Rasa's action calls."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+
+import httpx
+import pytest
+
+from bot import texts
+from bot.i18n import translate
+from bot.settings import PROJECT_ROOT, load_settings
+from bot.supervisor import free_port
+
+pytestmark = pytest.mark.integration
+
+
+@pytest.fixture(scope="module")
+def action_server():
+    settings = load_settings()
+    if not (settings.index_dir / "current").exists():
+        pytest.fail("no knowledge index: run `make index` (make test does it)")
+    port = free_port()
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "actions.server", "--port", str(port)],
+        cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{url}/ready", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert process.poll() is None, "the action server exited during start-up"
+            assert time.monotonic() < deadline, "the action server was not ready within 120 s"
+            time.sleep(0.5)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def action_call(action: str, text: str, intent: str, lang: str, entities=None) -> dict:
+    """The JSON Rasa 3.6 sends to the action server for one turn."""
+    latest = {"text": text, "intent": {"name": intent, "confidence": 0.93}, "entities": entities or []}
+    return {
+        "next_action": action,
+        "sender_id": "integration-test",
+        "version": "3.6.21",
+        "domain": {},
+        "tracker": {
+            "sender_id": "integration-test",
+            "slots": {},
+            "latest_message": latest,
+            "events": [{"event": "user", "text": text, "parse_data": latest, "metadata": {"lang": lang}}],
+            "paused": False,
+            "followup_action": None,
+            "active_loop": {},
+            "latest_action_name": "action_listen",
+        },
+    }
+
+
+def payloads(response: httpx.Response) -> list:
+    assert response.status_code == 200, response.text
+    return [r["custom"] for r in response.json()["responses"]]
+
+
+def test_ready_reports_the_index_build(action_server):
+    ready = httpx.get(f"{action_server}/ready").json()
+    assert ready["status"] == "ok" and ready["index_build"]
+
+
+def test_german_question_is_answered_from_the_blue_card_article(action_server):
+    call = action_call("action_answer", "Wie viel muss ich für die Blaue Karte verdienen?", "ask_residence", "de")
+
+    [answer] = payloads(httpx.post(f"{action_server}/webhook", json=call, timeout=30))
+
+    assert answer["meta"]["topic"] == "residence"
+    assert any("blue-card" in a for a in answer["meta"]["articles"])
+    assert answer["sources"] and answer["text"].endswith(translate("de", texts.DISCLAIMER))
+
+
+def test_language_without_translation_gets_a_note_in_that_language(action_server):
+    call = action_call("action_answer", "Chancenkarte điểm yêu cầu là gì?", "ask_residence", "vi")
+
+    [answer] = payloads(httpx.post(f"{action_server}/webhook", json=call, timeout=30))
+
+    assert answer["meta"]["articles"]
+    assert answer["meta"]["lang"] == "vi"
+    note = translate("vi", texts.TRANSLATION_MISSING, language="X").split("X")[0]
+    assert answer["text"].startswith(note)
+
+
+def test_unrelated_question_gets_no_answer_and_a_person(action_server):
+    call = action_call("action_answer", "Wie backe ich einen Apfelkuchen?", "out_of_scope", "de")
+
+    [answer] = payloads(httpx.post(f"{action_server}/webhook", json=call, timeout=30))
+
+    assert answer["meta"]["articles"] == []
+    assert answer["text"] == translate("de", texts.OUT_OF_SCOPE)
+    assert answer["buttons"][-1]["payload"] == "/request_human"

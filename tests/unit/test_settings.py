@@ -1,0 +1,34 @@
+from pathlib import Path
+
+import pytest
+
+from bot.settings import SettingsError, load_settings
+
+
+def test_defaults_work_on_a_laptop():
+    settings = load_settings({})
+    assert settings.engine_url == "http://127.0.0.1:5005"
+    assert settings.max_message_chars == 2000
+    assert settings.database_url.startswith("sqlite:///") and settings.database_url.endswith("var/app.db")
+
+
+def test_environment_variables_are_read_and_typed(tmp_path):
+    settings = load_settings(
+        {"ADVISOR_VAR_DIR": str(tmp_path), "ADVISOR_RATE_LIMIT_PER_MINUTE": "5",
+         "ADVISOR_ALLOWED_ORIGINS": "https://a.example, https://b.example"}
+    )
+    assert settings.var_dir == tmp_path
+    assert settings.model_dir == tmp_path / "models" / "multilingual-e5-small"
+    assert settings.rate_limit_per_minute == 5
+    assert settings.allowed_origins == ("https://a.example", "https://b.example")
+
+
+def test_bad_number_names_the_variable():
+    with pytest.raises(SettingsError, match="ADVISOR_RATE_LIMIT_PER_MINUTE"):
+        load_settings({"ADVISOR_RATE_LIMIT_PER_MINUTE": "many"})
+
+
+def test_demo_secret_refused_outside_development():
+    with pytest.raises(SettingsError, match="ADVISOR_ENGINE_TOKEN"):
+        load_settings({"ADVISOR_ENVIRONMENT": "production"})
+    assert load_settings({"ADVISOR_ENVIRONMENT": "production", "ADVISOR_ENGINE_TOKEN": "x" * 32})
