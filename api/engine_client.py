@@ -1,0 +1,161 @@
+"""Talking to the Rasa engine over HTTP, and turning its replies into the public chat response.
+
+The gateway owns one ``httpx.AsyncClient`` for its whole life; a failed call leaves nothing
+behind, so when the engine comes back the next message simply works.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Dict, List, Optional
+
+import httpx
+
+from bot import texts
+from bot.i18n import text_direction, translate
+
+logger = logging.getLogger(__name__)
+
+class EngineUnavailable(Exception):
+    """The engine did not answer, timed out, or answered with an error or nonsense."""
+
+
+@dataclass(frozen=True)
+class EngineStatus:
+    ready: bool
+    detail: str
+
+
+class EngineClient:
+    """The engine's REST channel (chat) and HTTP API (status)."""
+
+    def __init__(self, http: httpx.AsyncClient, engine_url: str, token: str, timeout: float):
+        self._http = http
+        self._base = engine_url.rstrip("/")
+        self._token = token
+        self._timeout = timeout
+
+    async def send_message(self, session_id: str, text: str, lang: str) -> List[Dict[str, Any]]:
+        """The engine's messages for one user message; raise EngineUnavailable when it cannot answer."""
+        body = {"sender": session_id, "message": text, "metadata": {"lang": lang}}
+        try:
+            response = await self._http.post(
+                f"{self._base}/webhooks/rest/webhook", json=body, timeout=self._timeout
+            )
+            response.raise_for_status()
+            messages = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            # Only the type: the exception text can quote the request (URL, token, message).
+            logger.warning("engine call failed: %s", type(exc).__name__)
+            raise EngineUnavailable(type(exc).__name__) from exc
+        if not isinstance(messages, list):
+            logger.warning("engine answered %s instead of a list", type(messages).__name__)
+            raise EngineUnavailable("not a list")
+        return messages
+
+    async def status(self, timeout: float) -> EngineStatus:
+        """Ready when the HTTP API answers and reports a loaded model."""
+        try:
+            response = await self._http.get(
+                f"{self._base}/status", params={"token": self._token}, timeout=timeout
+            )
+        except httpx.HTTPError:
+            return EngineStatus(False, "unreachable")
+        if response.status_code != 200:
+            return EngineStatus(False, f"http {response.status_code}")
+        try:
+            model_file = response.json().get("model_file")
+        except (ValueError, AttributeError):
+            return EngineStatus(False, "invalid status answer")
+        return EngineStatus(True, "ok") if model_file else EngineStatus(False, "no model loaded")
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _buttons(value: Any) -> List[Dict[str, str]]:
+    if not isinstance(value, list):
+        return []
+    return [
+        {"title": b["title"], "payload": b["payload"]}
+        for b in value
+        if isinstance(b, dict) and isinstance(b.get("title"), str) and isinstance(b.get("payload"), str)
+    ]
+
+
+def _sources(value: Any) -> List[Dict[str, str]]:
+    if not isinstance(value, list):
+        return []
+    # Only web links: the widget turns url into an href, so "javascript:" must never pass.
+    return [
+        {"id": _text(s.get("id")), "title": s["title"], "url": s["url"]}
+        for s in value
+        if isinstance(s, dict)
+        and isinstance(s.get("title"), str)
+        and isinstance(s.get("url"), str)
+        and s["url"].startswith(("https://", "http://"))
+    ]
+
+
+def _meta(value: Dict[str, Any]) -> Dict[str, Any]:
+    """The documented meta keys, each of the documented type or empty; anything else is dropped."""
+    confidence, articles, handoff = value.get("confidence"), value.get("articles"), value.get("handoff")
+    is_number = isinstance(confidence, (int, float)) and not isinstance(confidence, bool)
+    return {
+        "intent": value.get("intent") if isinstance(value.get("intent"), str) else None,
+        "confidence": float(confidence) if is_number else None,
+        "topic": value.get("topic") if isinstance(value.get("topic"), str) else None,
+        "articles": [a for a in articles if isinstance(a, str)] if isinstance(articles, list) else [],
+        "handoff": handoff if isinstance(handoff, dict) else None,
+    }
+
+
+def default_message(lang: str, locales_dir=None) -> Dict[str, Any]:
+    """What the user sees when the engine answered with nothing: no answer, offer a person."""
+    talk_to_person = translate(lang, texts.BUTTON_TALK_TO_PERSON, locales_dir=locales_dir)
+    return {
+        "text": translate(lang, texts.NO_ANSWER, locales_dir=locales_dir),
+        "buttons": [{"title": talk_to_person, "payload": "/request_human"}],
+        "sources": [],
+        "contact": None,
+    }
+
+
+def build_chat_response(
+    session_id: str, lang: str, engine_messages: List[Any], locales_dir=None
+) -> Dict[str, Any]:
+    """The public chat response (ARCHITECTURE "Public chat API (v1)") from the engine's REST answer."""
+    messages: List[Dict[str, Any]] = []
+    meta: Optional[Dict[str, Any]] = None
+    for item in engine_messages:
+        if not isinstance(item, dict):
+            continue
+        payload = item.get("custom")
+        if isinstance(payload, dict):
+            contact = payload.get("contact")
+            message = {
+                "text": _text(payload.get("text")),
+                "buttons": _buttons(payload.get("buttons")),
+                "sources": _sources(payload.get("sources")),
+                "contact": contact if isinstance(contact, dict) else None,
+            }
+            if isinstance(payload.get("meta"), dict):
+                meta = _meta(payload["meta"])
+        elif isinstance(item.get("text"), str):
+            buttons = _buttons(item.get("buttons"))
+            message = {"text": item["text"], "buttons": buttons, "sources": [], "contact": None}
+        else:
+            continue  # images, attachments: nothing the widget can show yet
+        if message["text"] or message["buttons"] or message["sources"] or message["contact"]:
+            messages.append(message)
+    if not messages:
+        messages.append(default_message(lang, locales_dir))
+    return {
+        "session_id": session_id,
+        "lang": lang,
+        "dir": text_direction(lang),
+        "messages": messages,
+        "meta": meta or _meta({}),
+    }
