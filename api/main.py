@@ -1,0 +1,119 @@
+"""The gateway app: ``create_app()`` gathers the routers; start-up migrates the database and opens clients.
+
+Run: ``python -m uvicorn api.main:create_app --factory --port 8000``.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Optional
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api import language
+from api.db import make_engine, make_session_factory, upgrade_database
+from api.errors import error_response, install_error_handlers
+from api.ratelimit import SlidingWindowRateLimiter
+from api.routes import api_router, root_router
+from api.routes.chat import STATIC_DIR
+from bot import texts
+from bot.settings import Settings, load_settings
+
+SECURITY_HEADERS = {
+    # The pages load scripts, styles and data only from this origin; no inline code at all.
+    "Content-Security-Policy": (
+        "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    ),
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
+
+
+class SecurityHeadersMiddleware:
+    """Adds SECURITY_HEADERS to every answer, ``Cache-Control: no-store`` to the API's, and
+    refuses request bodies announced larger than ``max_body_bytes`` before they are read."""
+
+    def __init__(self, app: ASGIApp, max_body_bytes: int):
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if scope["path"].startswith("/api/"):
+                    # Answers carry tokens and conversations: no cache may keep them.
+                    headers.setdefault("Cache-Control", "no-store")
+            await send(message)
+
+        request = Request(scope)
+        length = request.headers.get("content-length", "")
+        if length.isdigit() and int(length) > self.max_body_bytes:
+            limit = request.app.state.settings.max_message_chars
+            response = error_response(request, 413, "too_long", texts.ERROR_TOO_LONG, limit=limit)
+            await response(scope, receive, send_with_headers)
+            return
+        await self.app(scope, receive, send_with_headers)
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings: Settings = app.state.settings
+    # The engine's status URL carries its token; httpx would log it at INFO.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    await run_in_threadpool(upgrade_database, settings)
+    engine = make_engine(settings.database_url)
+    app.state.session_factory = make_session_factory(engine)
+    app.state.rate_limiter = SlidingWindowRateLimiter(settings.rate_limit_per_minute)
+    await run_in_threadpool(language.warm_up)
+    try:
+        async with httpx.AsyncClient() as http:
+            app.state.http = http
+            yield
+    finally:
+        engine.dispose()
+
+
+def create_app(settings: Optional[Settings] = None) -> FastAPI:
+    """The gateway for ``settings`` (default: from the ADVISOR_* environment)."""
+    settings = settings or load_settings()
+    # No /docs: the Swagger page needs a CDN and inline scripts; /openapi.json stays.
+    app = FastAPI(
+        title="Sachsen-Anhalt skilled-worker advisor",
+        version="1",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.settings = settings
+    install_error_handlers(app)
+    # A message of N characters is at most ~12 N bytes of JSON (escaped astral characters).
+    app.add_middleware(SecurityHeadersMiddleware, max_body_bytes=12 * settings.max_message_chars + 4096)
+    if settings.allowed_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(settings.allowed_origins),
+            allow_methods=["GET", "POST"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.include_router(api_router)
+    app.include_router(root_router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

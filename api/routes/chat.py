@@ -1,0 +1,144 @@
+"""``POST /api/v1/chat``: one user message in, the assistant's messages out; plus the try-it page."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Literal, Optional
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from api.deps import (
+    AuthorizationHeader,
+    EngineDep,
+    RateLimiterDep,
+    SessionDep,
+    SettingsDep,
+    authenticate_session,
+)
+from api.engine_client import EngineUnavailable, build_chat_response
+from api.errors import ApiError, rate_limited, set_error_language, unsupported_language
+from api.language import detect_language
+from api.models import ChatSession, utcnow
+from bot import texts
+from bot.i18n import DEFAULT_LANGUAGE, language_choices, normalise_language
+
+logger = logging.getLogger(__name__)
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+router = APIRouter(tags=["chat"])
+page_router = APIRouter(include_in_schema=False)
+
+
+class ChatRequest(BaseModel):
+    session_id: str
+    text: str
+    #: The language chosen in the widget; without it the language is detected.
+    lang: Optional[str] = None
+
+
+class Button(BaseModel):
+    title: str
+    payload: str
+
+
+class Source(BaseModel):
+    id: str
+    title: str
+    url: str
+
+
+class Message(BaseModel):
+    text: str
+    buttons: List[Button]
+    sources: List[Source]
+    contact: Optional[Dict[str, Any]]
+
+
+class Meta(BaseModel):
+    intent: Optional[str]
+    confidence: Optional[float]
+    topic: Optional[str]
+    articles: List[str]
+    handoff: Optional[Dict[str, Any]]
+
+
+class ChatResponse(BaseModel):
+    session_id: str
+    lang: str
+    dir: Literal["ltr", "rtl"]
+    messages: List[Message]
+    meta: Meta
+
+
+def _remember_language(db: Session, session: ChatSession, text: str, explicit: Optional[str]) -> str:
+    """Decide the reply language and store it on the session (with the time of this message)."""
+    if explicit:
+        lang = explicit
+    elif text.startswith("/"):
+        # A button payload ("/request_human") is no evidence of the user's language.
+        lang = session.lang or DEFAULT_LANGUAGE
+    else:
+        lang = detect_language(text, session.lang)
+    session.lang = lang
+    session.last_seen_at = utcnow()
+    db.commit()
+    return lang
+
+
+@router.post("/chat", response_model=ChatResponse)
+async def chat(
+    body: ChatRequest,
+    request: Request,
+    settings: SettingsDep,
+    db: SessionDep,
+    limiter: RateLimiterDep,
+    engine: EngineDep,
+    authorization: AuthorizationHeader = None,
+) -> Dict[str, Any]:
+    explicit = None
+    if body.lang is not None:
+        set_error_language(request, body.lang)
+        explicit = normalise_language(body.lang)
+        if explicit is None:
+            raise unsupported_language()
+    session = await run_in_threadpool(authenticate_session, db, body.session_id, authorization)
+    set_error_language(request, explicit or session.lang)
+    if len(body.text) > settings.max_message_chars:
+        raise ApiError(413, "too_long", texts.ERROR_TOO_LONG, limit=settings.max_message_chars)
+    if not body.text.strip():
+        raise ApiError(422, "empty_text", texts.ERROR_EMPTY_TEXT)
+    # Before the engine call: a flood must cost the engine nothing.
+    retry_after = limiter.hit(session.id)
+    if retry_after:
+        raise rate_limited(retry_after)
+    text = body.text.strip()
+    lang = await run_in_threadpool(_remember_language, db, session, text, explicit)
+    set_error_language(request, lang)
+    started = time.perf_counter()
+    try:
+        replies = await engine.send_message(session.id, text, lang)
+    except EngineUnavailable:
+        raise ApiError(503, "unavailable", texts.ERROR_UNAVAILABLE) from None
+    # Never the text or the session: language, size and time are enough to run the service.
+    engine_ms = (time.perf_counter() - started) * 1000
+    logger.info("chat lang=%s replies=%d engine_ms=%.0f", lang, len(replies), engine_ms)
+    return build_chat_response(session.id, lang, replies, settings.locales_dir)
+
+
+@router.get("/languages")
+def languages() -> Dict[str, Any]:
+    """The languages a widget may offer, each named in itself, with its text direction."""
+    return {"default": DEFAULT_LANGUAGE, "languages": language_choices()}
+
+
+@page_router.get("/")
+def try_page() -> FileResponse:
+    """A minimal page to try the assistant (the full widget lives in static/widget/)."""
+    return FileResponse(STATIC_DIR / "index.html", media_type="text/html")
