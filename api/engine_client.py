@@ -17,6 +17,7 @@ from bot.i18n import text_direction, translate
 
 logger = logging.getLogger(__name__)
 
+
 class EngineUnavailable(Exception):
     """The engine did not answer, timed out, or answered with an error or nonsense."""
 
