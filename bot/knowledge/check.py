@@ -1,0 +1,149 @@
+"""Validate the knowledge folder: every rule for one file, plus the rules across files."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+from bot.knowledge import ARTICLES_FOLDER
+from bot.knowledge.articles import Problem, ParsedFile, article_files, parse_article_file
+
+__all__ = ["Problem", "check_knowledge", "format_report", "REVIEW_LANGUAGES"]
+
+#: The reference language: every article needs a German version.
+REFERENCE_LANGUAGE = "de"
+#: Languages every article should have; a missing one is a warning, not an error.
+REVIEW_LANGUAGES = ("de", "en", "ar", "uk", "ru", "tr")
+#: An article this many days past its review_after date stops the build.
+OVERDUE_LIMIT_DAYS = 365
+
+
+def check_knowledge(knowledge_dir: Path, today: Optional[dt.date] = None) -> List[Problem]:
+    """Every problem in ``knowledge_dir/articles``, sorted by file and line."""
+    today = today or dt.date.today()
+    articles_dir = Path(knowledge_dir) / ARTICLES_FOLDER
+    files = article_files(knowledge_dir)
+    problems: List[Problem] = []
+    if not any(path.suffix == ".md" for path in files):
+        problems.append(Problem(articles_dir, 0, "articles", "no article files found (<topic>/<id>.<language>.md)"))
+    parsed_files: List[ParsedFile] = []
+    for path in files:
+        if path.suffix != ".md":
+            problems.append(Problem(path, 0, "file name",
+                                    "not an article file (articles end in .<language>.md); it is ignored",
+                                    "warning"))
+            continue
+        parsed = parse_article_file(path)
+        parsed_files.append(parsed)
+        problems.extend(parsed.problems)
+    problems.extend(_check_translations(parsed_files))
+    problems.extend(_check_review_dates(parsed_files, today))
+    return sorted(problems, key=lambda p: (str(p.path), p.line, p.field))
+
+
+def format_report(problems: List[Problem], root: Optional[Path] = None) -> List[str]:
+    """Errors first, then warnings, one ``file:line: field: message`` line each."""
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    lines = [p.format(root) for p in errors]
+    if warnings:
+        if errors:
+            lines.append("")
+        lines.append("Warnings (they do not stop the index build):")
+        lines.extend(p.format(root) for p in warnings)
+    return lines
+
+
+def _article_key(parsed: ParsedFile) -> Optional[Tuple[str, str]]:
+    """(id, language) of a file, from its front matter, else from its file name."""
+    article_id = parsed.fields.get("id")
+    if not isinstance(article_id, str) or not article_id:
+        article_id = parsed.name_id
+    if not article_id or not parsed.lang:
+        return None
+    return article_id, parsed.lang
+
+
+def _check_translations(parsed_files: List[ParsedFile]) -> List[Problem]:
+    problems: List[Problem] = []
+    by_id: Dict[str, Dict[str, ParsedFile]] = defaultdict(dict)
+    for parsed in parsed_files:
+        key = _article_key(parsed)
+        if key is None:
+            continue
+        article_id, lang = key
+        first = by_id[article_id].get(lang)
+        if first is not None:
+            problems.append(Problem(
+                parsed.path, parsed.line_of("id"), "id",
+                f"'{article_id}' in language '{lang}' is already used by {first.path}; "
+                "each id needs exactly one file per language",
+            ))
+            continue
+        by_id[article_id][lang] = parsed
+
+    for article_id, versions in by_id.items():
+        original = versions.get(REFERENCE_LANGUAGE)
+        if original is None:
+            for parsed in versions.values():
+                problems.append(Problem(
+                    parsed.path, parsed.line_of("id"), "id",
+                    f"translation without a German original: add {article_id}.{REFERENCE_LANGUAGE}.md "
+                    "(the German version is required)",
+                ))
+            continue
+        missing = [lang for lang in REVIEW_LANGUAGES if lang not in versions]
+        if missing:
+            problems.append(Problem(
+                original.path, 0, "translations",
+                f"'{article_id}' has no version in {', '.join(missing)}", "warning",
+            ))
+        for lang, parsed in versions.items():
+            if lang == REFERENCE_LANGUAGE:
+                continue
+            if parsed.path.parent != original.path.parent:
+                problems.append(Problem(
+                    parsed.path, parsed.line_of("topic"), "topic",
+                    f"translation is in folder '{parsed.path.parent.name}' but the German original "
+                    f"is in '{original.path.parent.name}'; keep all versions in one folder",
+                ))
+            translation, reference = parsed.article, original.article
+            if translation and reference and translation.last_reviewed < reference.last_reviewed:
+                problems.append(Problem(
+                    parsed.path, parsed.line_of("last_reviewed"), "last_reviewed",
+                    f"{translation.last_reviewed} is older than the German original's "
+                    f"({reference.last_reviewed}); check the translation still says the same, "
+                    "then update last_reviewed",
+                    "warning",
+                ))
+    return problems
+
+
+def _check_review_dates(parsed_files: List[ParsedFile], today: dt.date) -> List[Problem]:
+    problems: List[Problem] = []
+    for parsed in parsed_files:
+        article = parsed.article
+        if article is None:
+            continue
+        if article.last_reviewed > today:
+            problems.append(Problem(
+                parsed.path, parsed.line_of("last_reviewed"), "last_reviewed",
+                f"{article.last_reviewed} is in the future; is the year right?", "warning",
+            ))
+        overdue = (today - article.review_after).days
+        if overdue > OVERDUE_LIMIT_DAYS:
+            problems.append(Problem(
+                parsed.path, parsed.line_of("review_after"), "review_after",
+                f"review was due on {article.review_after}, more than {OVERDUE_LIMIT_DAYS} days ago; "
+                "check the facts, then update last_reviewed and review_after",
+            ))
+        elif overdue > 0:
+            problems.append(Problem(
+                parsed.path, parsed.line_of("review_after"), "review_after",
+                f"review was due on {article.review_after} ({overdue} days ago); check the facts, "
+                "then update last_reviewed and review_after",
+                "warning",
+            ))
+    return problems
