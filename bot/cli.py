@@ -1,0 +1,133 @@
+"""``python -m bot <command>``: commands for staff and operators, answering in plain English.
+
+Each command is one ``_add_<name>`` function that registers its arguments and a
+``run_<name>(args, settings) -> exit code`` function; add new ones to ``_COMMANDS``.
+Heavy imports (faiss, torch) happen inside the command that needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from typing import Callable, List, Optional
+
+from bot.settings import Settings, SettingsError, load_settings
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    """Parse the command line, run the command, return its exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not hasattr(args, "run"):
+        parser.print_help()
+        return 2
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"Settings error: {exc}", file=sys.stderr)
+        return 2
+    return args.run(args, settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bot",
+        description="Sachsen-Anhalt skilled-worker advisor: knowledge and operations commands.",
+    )
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for add_command in _COMMANDS:
+        add_command(commands)
+    return parser
+
+
+# --- check ----------------------------------------------------------------------------------
+
+def _add_check(commands) -> None:
+    command = commands.add_parser(
+        "check",
+        help="check the knowledge articles and name every problem",
+        description="Check every file in knowledge/articles. Exit code 1 when there are errors "
+                    "(warnings alone do not fail).",
+    )
+    command.add_argument("--today", type=_iso_date, metavar="YYYY-MM-DD",
+                         help="check review dates as if today were this date")
+    command.set_defaults(run=run_check)
+
+
+def run_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.knowledge.articles import article_files
+    from bot.knowledge.check import check_knowledge, format_report
+
+    problems = check_knowledge(settings.knowledge_dir, today=args.today)
+    for line in format_report(problems, root=settings.knowledge_dir.parent):
+        print(line)
+    # knowledge/contacts/*.yml is checked here once the contacts directory exists (own issue).
+    errors = sum(p.severity == "error" for p in problems)
+    warnings = len(problems) - errors
+    files = sum(path.suffix == ".md" for path in article_files(settings.knowledge_dir))
+    if problems:
+        print()
+    print(f"Checked {files} article files: {_count(errors, 'error')}, {_count(warnings, 'warning')}.")
+    if errors:
+        print("Fix the errors above; the index is not built while there are errors.")
+        return 1
+    return 0
+
+
+# --- build-index ----------------------------------------------------------------------------
+
+def _add_build_index(commands) -> None:
+    command = commands.add_parser(
+        "build-index",
+        help="embed the articles into a new search index and switch to it",
+        description="Check the articles, embed them and make the new index current. Does nothing "
+                    "when the articles have not changed since the current index.",
+    )
+    command.add_argument("--force", action="store_true", help="build even if nothing changed")
+    command.add_argument("--fake-embedder", action="store_true",
+                         help="use the hashing test embedder instead of the model (tests only)")
+    command.set_defaults(run=run_build_index)
+
+
+def run_build_index(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.knowledge.check import format_report
+    from bot.knowledge.embedder import HashingEmbedder, ModelNotFoundError, SentenceTransformerEmbedder
+    from bot.knowledge.index import KnowledgeCheckFailed, build_index
+
+    embedder = HashingEmbedder() if args.fake_embedder else SentenceTransformerEmbedder(settings.model_dir)
+    try:
+        result = build_index(settings.knowledge_dir, settings.index_dir, embedder, force=args.force)
+    except KnowledgeCheckFailed as exc:
+        for line in format_report(exc.problems, root=settings.knowledge_dir.parent):
+            print(line)
+        print()
+        print(f"Index not built: {_count(len(exc.problems), 'error')} in the articles. "
+              "Fix them, then run `python -m bot build-index` again.")
+        return 1
+    except ModelNotFoundError as exc:
+        print(f"Index not built: {exc}")
+        return 1
+    if result.skipped:
+        print(f"index up to date: build {result.build_id}, {result.chunk_count} chunks "
+              "(use --force to rebuild anyway)")
+    else:
+        print(f"Built index {result.build_id}: {result.chunk_count} chunks in {result.seconds:.1f} s; "
+              "it is now current.")
+    return 0
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+_COMMANDS: List[Callable] = [_add_check, _add_build_index]

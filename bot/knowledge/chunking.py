@@ -1,0 +1,46 @@
+"""Cut articles into the chunks the index embeds: one for title + summary, one per section."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Iterable, List
+
+from bot.knowledge.articles import Article
+
+#: Bump when the chunk text changes shape, so the next build re-embeds everything.
+CHUNK_FORMAT = "chunks-v1"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    #: ``<id>.<lang>#<n>``: #0 is title + summary, #n is the article's n-th section.
+    chunk_id: str
+    article_id: str
+    lang: str
+    topic: str
+    #: Section heading; empty for the title + summary chunk.
+    heading: str
+    #: The text that is embedded.
+    text: str
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def chunk_article(article: Article) -> List[Chunk]:
+    """Title + summary (+ keywords) as chunk #0, then each section with the title and heading."""
+    prefix = f"{article.id}.{article.lang}#"
+    summary_parts = [article.title, article.summary]
+    if article.keywords:
+        summary_parts.append(", ".join(article.keywords))
+    chunks = [Chunk(prefix + "0", article.id, article.lang, article.topic, "", "\n".join(summary_parts))]
+    for number, section in enumerate(article.sections, start=1):
+        # The title goes into every section chunk: a section alone ("Costs") says too little.
+        text = f"{article.title}\n{section.heading}\n{section.text}"
+        chunks.append(Chunk(prefix + str(number), article.id, article.lang, article.topic, section.heading, text))
+    return chunks
+
+
+def chunk_articles(articles: Iterable[Article]) -> List[Chunk]:
+    """All chunks of all articles, in the order given."""
+    return [chunk for article in articles for chunk in chunk_article(article)]

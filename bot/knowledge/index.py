@@ -1,0 +1,266 @@
+"""Build the FAISS index from the articles, swap it in atomically, and read builds back.
+
+Layout: ``index_dir/<build_id>/{index.faiss, chunks.jsonl, articles.json, manifest.json}``;
+``index_dir/current`` is a relative symlink to the build in use. Row i of the FAISS index is
+line i of chunks.jsonl. articles.json carries every article-language in full, so the action
+server needs no access to ``knowledge/``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import shutil
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Optional
+
+import faiss
+import numpy as np
+
+from bot.knowledge.articles import Article, Problem, article_files, load_articles
+from bot.knowledge.check import check_knowledge
+from bot.knowledge.chunking import CHUNK_FORMAT, Chunk, chunk_articles
+from bot.knowledge.embedder import Embedder
+
+CURRENT = "current"
+INDEX_FILE = "index.faiss"
+CHUNKS_FILE = "chunks.jsonl"
+ARTICLES_FILE = "articles.json"
+MANIFEST_FILE = "manifest.json"
+MANIFEST_KEYS = ("build_id", "content_hash", "embedder", "dim", "chunk_count", "created_at")
+#: Older builds are deleted; a few stay so an operator can point ``current`` back by hand.
+BUILDS_TO_KEEP = 3
+EMBED_BATCH_SIZE = 64
+_TEMP_PREFIX = ".tmp-"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    build_id: str
+    path: Path
+    chunk_count: int
+    #: True when the current build already had this content and nothing was built.
+    skipped: bool
+    seconds: float
+
+
+class KnowledgeCheckFailed(RuntimeError):
+    """The knowledge folder has errors; nothing was built."""
+
+    def __init__(self, problems: List[Problem]):
+        self.problems = problems
+        super().__init__(f"the knowledge check found {len(problems)} error(s); nothing was built")
+
+
+class BrokenBuildError(RuntimeError):
+    """A build folder is incomplete or does not fit the embedder."""
+
+
+@dataclass(frozen=True)
+class StoredBuild:
+    """One build read back from disk and checked."""
+
+    build_id: str
+    path: Path
+    manifest: dict
+    index: "faiss.Index"
+    chunks: List[Chunk]
+    articles: List[Article]
+
+
+def content_hash(knowledge_dir: Path, embedder_name: str) -> str:
+    """sha256 over every article file (path and bytes), the chunk format and the embedder."""
+    knowledge_dir = Path(knowledge_dir)
+    digest = hashlib.sha256(f"{CHUNK_FORMAT}\0{embedder_name}\0".encode())
+    for path in article_files(knowledge_dir):
+        if path.suffix == ".md":
+            digest.update(path.relative_to(knowledge_dir).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def current_build_dir(index_dir: Path) -> Optional[Path]:
+    """The folder ``index_dir/current`` points at, or None when there is no pointer."""
+    link = Path(index_dir) / CURRENT
+    if not link.is_symlink():
+        return None
+    return Path(index_dir) / os.readlink(link)
+
+
+def build_index(
+    knowledge_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    force: bool = False,
+    today: Optional[dt.date] = None,
+) -> BuildResult:
+    """Check, chunk and embed the articles into a new build and make it current.
+
+    Raises KnowledgeCheckFailed (with the errors) when the check finds errors. Skips the
+    build when the current one was made from the same content with the same embedder.
+    """
+    started = time.monotonic()
+    knowledge_dir, index_dir = Path(knowledge_dir), Path(index_dir)
+    errors = [p for p in check_knowledge(knowledge_dir, today) if p.severity == "error"]
+    if errors:
+        raise KnowledgeCheckFailed(errors)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    digest = content_hash(knowledge_dir, embedder.name)
+
+    current = current_build_dir(index_dir)
+    if not force and current is not None:
+        try:
+            stored = open_build(current, embedder)
+        except BrokenBuildError:
+            stored = None  # a broken current build is replaced, whatever its hash says
+        if stored is not None and stored.manifest["content_hash"] == digest:
+            return BuildResult(stored.build_id, current, len(stored.chunks), True, time.monotonic() - started)
+
+    articles = load_articles(knowledge_dir)
+    chunks = chunk_articles(articles)
+    embedder.warm_up()
+    vectors = _embed_passages(embedder, [chunk.text for chunk in chunks])
+
+    build_id = _new_build_id(index_dir, digest)
+    temp_dir = index_dir / f"{_TEMP_PREFIX}{build_id}"
+    try:
+        temp_dir.mkdir()
+        _write_build(temp_dir, build_id, digest, embedder, vectors, chunks, articles, knowledge_dir)
+        temp_dir.rename(index_dir / build_id)
+    finally:
+        shutil.rmtree(temp_dir, ignore_errors=True)
+    point_current_at(index_dir, build_id)
+    prune_builds(index_dir)
+    return BuildResult(build_id, index_dir / build_id, len(chunks), False, time.monotonic() - started)
+
+
+def point_current_at(index_dir: Path, build_id: str) -> None:
+    """Swap ``index_dir/current`` to ``build_id`` in one step (readers never see it missing)."""
+    temp_link = Path(index_dir) / f"{_TEMP_PREFIX}current-{uuid.uuid4().hex}"
+    os.symlink(build_id, temp_link)  # relative, so the index folder can be moved
+    os.replace(temp_link, Path(index_dir) / CURRENT)
+
+
+def list_builds(index_dir: Path) -> List[Path]:
+    """Build folders, oldest first (by the creation time in their manifest)."""
+    builds = []
+    for path in Path(index_dir).iterdir():
+        if path.is_dir() and not path.is_symlink() and not path.name.startswith("."):
+            try:
+                created = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))["created_at"]
+            except (OSError, ValueError, KeyError, TypeError):
+                created = ""
+            builds.append((str(created), path.name, path))
+    return [path for _, _, path in sorted(builds)]
+
+
+def prune_builds(index_dir: Path, keep: int = BUILDS_TO_KEEP) -> List[Path]:
+    """Delete all but the newest ``keep`` builds (never the current one); return what went."""
+    current = current_build_dir(index_dir)
+    builds = list_builds(index_dir)
+    removed = []
+    for path in builds[: max(len(builds) - keep, 0)]:
+        if current is not None and path.name == current.name:
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def open_build(build_dir: Path, embedder: Optional[Embedder] = None) -> StoredBuild:
+    """Read a build and check it is whole and made by ``embedder``; BrokenBuildError if not."""
+    build_dir = Path(build_dir)
+    try:
+        manifest = json.loads((build_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise BrokenBuildError(f"{build_dir.name}: {MANIFEST_FILE} is missing or unreadable ({exc})") from exc
+    missing = [key for key in MANIFEST_KEYS if not isinstance(manifest, dict) or key not in manifest]
+    if missing:
+        raise BrokenBuildError(f"{build_dir.name}: {MANIFEST_FILE} lacks {', '.join(missing)}")
+    try:
+        index = faiss.read_index(str(build_dir / INDEX_FILE))
+        with open(build_dir / CHUNKS_FILE, encoding="utf-8") as handle:
+            chunks = [Chunk(**json.loads(line)) for line in handle if line.strip()]
+        articles = [
+            Article.from_dict(item)
+            for item in json.loads((build_dir / ARTICLES_FILE).read_text(encoding="utf-8"))
+        ]
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+        # faiss reports a truncated or corrupt file as RuntimeError.
+        raise BrokenBuildError(f"{build_dir.name}: cannot read the build files ({exc})") from exc
+    problems = []
+    if not (index.ntotal == len(chunks) == manifest["chunk_count"]):
+        problems.append(
+            f"index has {index.ntotal} vectors, chunks.jsonl {len(chunks)} chunks, "
+            f"manifest says {manifest['chunk_count']}"
+        )
+    if index.d != manifest["dim"]:
+        problems.append(f"index dimension {index.d} differs from the manifest's {manifest['dim']}")
+    if embedder is not None:
+        if embedder.name != manifest["embedder"]:
+            problems.append(f"built with embedder {manifest['embedder']}, this process uses {embedder.name}")
+        if embedder.dim != manifest["dim"]:
+            problems.append(f"manifest dimension {manifest['dim']} differs from the embedder's {embedder.dim}")
+    if problems:
+        raise BrokenBuildError(f"{build_dir.name}: " + "; ".join(problems))
+    return StoredBuild(manifest["build_id"], build_dir, manifest, index, chunks, articles)
+
+
+def _embed_passages(embedder: Embedder, texts: List[str]) -> np.ndarray:
+    batches = [
+        embedder.encode_passages(texts[start : start + EMBED_BATCH_SIZE])
+        for start in range(0, len(texts), EMBED_BATCH_SIZE)
+    ]
+    vectors = np.vstack(batches) if batches else np.zeros((0, embedder.dim), dtype=np.float32)
+    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+    if vectors.shape != (len(texts), embedder.dim) or not np.isfinite(vectors).all():
+        raise RuntimeError(f"embedder {embedder.name} returned vectors of shape {vectors.shape}, "
+                           f"expected ({len(texts)}, {embedder.dim})")
+    return vectors
+
+
+def _new_build_id(index_dir: Path, digest: str) -> str:
+    base = dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + digest[:8]
+    build_id, n = base, 1
+    while (index_dir / build_id).exists():
+        n += 1
+        build_id = f"{base}-{n}"
+    return build_id
+
+
+def _write_build(
+    folder: Path,
+    build_id: str,
+    digest: str,
+    embedder: Embedder,
+    vectors: np.ndarray,
+    chunks: List[Chunk],
+    articles: List[Article],
+    knowledge_dir: Path,
+) -> None:
+    # Vectors are L2-normalised, so inner product = cosine similarity.
+    index = faiss.IndexFlatIP(embedder.dim)
+    index.add(vectors)
+    faiss.write_index(index, str(folder / INDEX_FILE))
+    with open(folder / CHUNKS_FILE, "w", encoding="utf-8") as handle:
+        for chunk in chunks:
+            handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+    (folder / ARTICLES_FILE).write_text(
+        json.dumps([a.to_dict(relative_to=knowledge_dir) for a in articles], ensure_ascii=False, indent=1),
+        encoding="utf-8",
+    )
+    manifest = {
+        "build_id": build_id,
+        "content_hash": digest,
+        "embedder": embedder.name,
+        "dim": embedder.dim,
+        "chunk_count": len(chunks),
+        "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+    }
+    # The manifest goes last: a folder with a manifest was written completely.
+    (folder / MANIFEST_FILE).write_text(json.dumps(manifest, indent=1), encoding="utf-8")
