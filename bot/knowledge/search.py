@@ -186,6 +186,11 @@ class KnowledgeBase:
         """That language version of the article, or None."""
         return self._require_loaded().articles.get((article_id, lang))
 
+    def article_ids(self, topic: Optional[str] = None) -> List[str]:
+        """Ids of all articles (of one topic), in a stable order."""
+        articles = self._require_loaded().articles.values()
+        return sorted({a.id for a in articles if topic is None or a.topic == topic})
+
     def languages(self, article_id: str) -> Set[str]:
         """Languages the article exists in (empty when the id is unknown)."""
         return set(self._require_loaded().languages.get(article_id, ()))

@@ -208,3 +208,28 @@ def test_searches_during_build_swaps_all_succeed(kb, knowledge_dir, index_dir, h
 
     assert errors == []
     assert kb.search("Wohnsitz anmelden Bürgeramt", k=1)[0].article_id == "registration"
+
+
+def test_article_ids_lists_each_article_once_per_topic(tmp_path):
+    from bot.knowledge.embedder import HashingEmbedder
+    from bot.knowledge.index import build_index
+    from bot.knowledge.search import KnowledgeBase
+
+    knowledge = tmp_path / "knowledge"
+    for topic, article_id in (("residence", "a-residence"), ("recognition", "b-recognition")):
+        folder = knowledge / "articles" / topic
+        folder.mkdir(parents=True)
+        for lang in ("de", "en"):
+            (folder / f"{article_id}.{lang}.md").write_text(
+                f"---\nid: {article_id}\ntopic: {topic}\ntitle: T\nsummary: S\n"
+                "sources:\n  - title: X\n    url: https://example.org/\n"
+                "last_reviewed: 2026-11-24\nreview_after: 2027-05-24\n---\n_x_\n\n## H\nText.\n",
+                encoding="utf-8",
+            )
+    embedder = HashingEmbedder()
+    build_index(knowledge, tmp_path / "index", embedder)
+    kb = KnowledgeBase(tmp_path / "index", embedder)
+    kb.load()
+
+    assert kb.article_ids() == ["a-residence", "b-recognition"]
+    assert kb.article_ids(topic="residence") == ["a-residence"]
