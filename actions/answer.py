@@ -79,7 +79,7 @@ def sources_of(article) -> List[Dict[str, str]]:
 def compose(lang: str, article, body: str, translated_fallback: bool) -> str:
     lines = []
     if translated_fallback:
-        lines.append(translate(lang, texts.TRANSLATION_MISSING, language=language_name(article.lang, lang)))
+        lines.append(translate(lang, texts.TRANSLATION_MISSING, language=language_name(article.lang, lang, capitalize=False)))
         lines.append("")
     lines += [article.title, "", body.strip(), ""]
     lines += footer(lang, article)

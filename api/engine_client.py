@@ -53,6 +53,11 @@ class EngineClient:
         if not isinstance(messages, list):
             logger.warning("engine answered %s instead of a list", type(messages).__name__)
             raise EngineUnavailable("not a list")
+        if not messages:
+            # Every turn runs one of our actions, and each utters at least one message; an
+            # empty answer means Rasa could not reach the action server.
+            logger.warning("engine answered with no messages (action server down?)")
+            raise EngineUnavailable("no messages")
         return messages
 
     async def status(self, timeout: float) -> EngineStatus:

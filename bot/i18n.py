@@ -78,10 +78,13 @@ def text_direction(lang: Optional[str]) -> str:
     return "rtl" if normalise_language(lang) in RTL_LANGUAGES else "ltr"
 
 
-def language_name(lang: str, in_language: Optional[str] = None) -> str:
-    """The language's name, by default in that language itself ('العربية', 'Українська')."""
+def language_name(lang: str, in_language: Optional[str] = None, capitalize: bool = True) -> str:
+    """The language's name, by default in that language itself ('العربية', 'Українська').
+
+    ``capitalize=False`` keeps the locale's own case, for use inside a sentence ('angielski').
+    """
     name = Locale.parse(lang).get_display_name(in_language or lang) or lang
-    return name[:1].upper() + name[1:]
+    return name[:1].upper() + name[1:] if capitalize else name
 
 
 def language_choices(languages: Iterable[str] = SUPPORTED_LANGUAGES) -> list:
