@@ -1,7 +1,8 @@
 """Search the current index build, and pick up a new build without a restart.
 
-Retrieval goes through a list of retrievers; today there is one (dense, FAISS). A keyword
-leg (BM25) can be added as a second ``Retriever`` whose results ``_fuse`` combines.
+Retrieval is hybrid: a dense retriever (e5 vectors) and a keyword retriever (BM25) each rank
+the chunks; reciprocal-rank fusion (RRF) of their per-article rankings gives the order.
+``benchmarks/retrieval.py`` measures every step on the labelled questions.
 """
 
 from __future__ import annotations
@@ -13,15 +14,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Protocol, Sequence, Set, Tuple
 
+import numpy as np
+
 from bot.knowledge.articles import Article
+from bot.knowledge.bm25 import BM25Index, normalise
+from bot.knowledge.chunking import Chunk
 from bot.knowledge.embedder import Embedder
 from bot.knowledge.index import CURRENT, BrokenBuildError, StoredBuild, open_build
 
 log = logging.getLogger(__name__)
 
-#: A search looks at this many chunks per wanted hit, since several chunks of one article
-#: compete for the same place.
-CANDIDATES_PER_HIT = 8
+#: RRF constant (Cormack et al. 2009): a rank r counts 1 / (RRF_K + r).
+RRF_K = 60
+#: The language every article has; other languages' vectors are shifted towards it.
+REFERENCE_LANGUAGE = "de"
+#: A language's offset is estimated only from at least this many translated articles; from
+#: fewer it would mostly be those articles' content, not the language.
+MIN_ARTICLES_FOR_OFFSET = 3
+#: How much the best match on an article's title + summary (+ keywords) chunk adds to each of
+#: its chunks: a question about the article's subject should find it even when the matching
+#: words sit in another section. 0.5 was best on the labelled questions (0.3 and 1.0 close).
+SUMMARY_WEIGHT = 0.5
+#: Most the keyword leg counts in the fusion, against the dense leg's 1.
+KEYWORD_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -30,10 +45,14 @@ class Hit:
     chunk_id: str
     #: Heading of the matching section; empty when the title + summary matched.
     heading: str
-    #: Cosine similarity of question and chunk (dense retrieval).
+    #: Highest cosine similarity between the question and any chunk of the article (dense).
+    #: The no-answer threshold applies to it. Without a dense retriever: the first
+    #: retriever's score.
     score: float
     lang: str
     topic: str = ""
+    #: RRF score the hits are ordered by (descending).
+    fused: float = 0.0
 
 
 class KnowledgeBaseError(RuntimeError):
@@ -44,8 +63,19 @@ class KnowledgeBaseError(RuntimeError):
 ScoredRows = List[Tuple[int, float]]
 
 
+@dataclass(frozen=True)
+class Ranking:
+    """One retriever's answer to one question."""
+
+    rows: ScoredRows
+    #: Its say in the fusion for this question (0: none).
+    weight: float = 1.0
+    #: Cosine of the question and each chunk, by row, when the retriever computes them.
+    cosines: Optional[np.ndarray] = None
+
+
 class OpenRetriever(Protocol):
-    def search(self, query: str, n: int) -> ScoredRows:
+    def search(self, query: str, n: int) -> Ranking:
         """The ``n`` best chunk rows for ``query``."""
 
 
@@ -62,31 +92,141 @@ class Retriever(Protocol):
 
 
 class DenseRetriever:
-    """Embed the question, inner-product search over normalised vectors (= cosine)."""
+    """Embed the question; rank chunks by cosine, balanced across languages.
+
+    A multilingual model scores a question higher against any text in the question's own
+    language, so an article translated into Arabic would beat the right article that exists
+    only in German and English. Each language's average offset from German (measured on the
+    articles that exist in both) is therefore subtracted from its chunk vectors before
+    ranking. ``Hit.score`` stays the plain cosine.
+    """
 
     name = "dense"
 
-    def __init__(self, embedder: Embedder):
+    def __init__(self, embedder: Embedder, balance_languages: bool = True, summary_weight: float = SUMMARY_WEIGHT):
         self.embedder = embedder
+        self.balance_languages = balance_languages
+        self.summary_weight = summary_weight
 
     def warm_up(self) -> None:
         self.embedder.warm_up()
 
     def open(self, build: StoredBuild) -> OpenRetriever:
-        return _OpenDense(self.embedder, build)
+        return _OpenDense(self, build)
 
 
 class _OpenDense:
-    def __init__(self, embedder: Embedder, build: StoredBuild):
-        self._embedder = embedder
-        self._index = build.index
+    def __init__(self, config: DenseRetriever, build: StoredBuild):
+        self._embedder = config.embedder
+        self._summary_weight = config.summary_weight
+        try:
+            self._vectors = build.index.reconstruct_n(0, build.index.ntotal)
+        except RuntimeError as exc:
+            raise BrokenBuildError(f"{build.build_id}: cannot read the vectors back ({exc})") from exc
+        self._ranking_vectors = self._vectors
+        if config.balance_languages:
+            offsets = language_offsets(self._vectors, build.chunks)
+            if offsets:
+                shift = np.zeros_like(self._vectors)
+                for row, chunk in enumerate(build.chunks):
+                    if chunk.lang in offsets:
+                        shift[row] = offsets[chunk.lang]
+                self._ranking_vectors = self._vectors - shift
+        article_ids = sorted({chunk.article_id for chunk in build.chunks})
+        position = {article_id: n for n, article_id in enumerate(article_ids)}
+        self._article_of_row = np.array([position[c.article_id] for c in build.chunks], dtype=np.int64)
+        self._summary_rows = np.array([row for row, c in enumerate(build.chunks) if _is_summary(c)], dtype=np.int64)
+        self._article_count = len(article_ids)
 
-    def search(self, query: str, n: int) -> ScoredRows:
-        n = min(n, self._index.ntotal)
-        if n <= 0:
-            return []
-        scores, rows = self._index.search(self._embedder.encode_queries([query]), n)
-        return [(int(row), float(score)) for row, score in zip(rows[0], scores[0]) if row >= 0]
+    def search(self, query: str, n: int) -> Ranking:
+        if n <= 0 or len(self._vectors) == 0:
+            return Ranking([], cosines=np.zeros(0, dtype=np.float32))
+        question = self._embedder.encode_queries([query])[0]
+        cosines = self._vectors @ question
+        scores = self._ranking_vectors @ question
+        if self._summary_weight and len(self._summary_rows):
+            best_summary = np.zeros(self._article_count, dtype=scores.dtype)
+            np.maximum.at(best_summary, self._article_of_row[self._summary_rows], scores[self._summary_rows])
+            scores = scores + self._summary_weight * best_summary[self._article_of_row]
+        order = np.argsort(-scores, kind="stable")[:n]
+        return Ranking([(int(row), float(scores[row])) for row in order], cosines=cosines)
+
+
+def _is_summary(chunk: Chunk) -> bool:
+    return chunk.chunk_id.endswith("#0")
+
+
+def language_offsets(vectors: np.ndarray, chunks: Sequence[Chunk]) -> Dict[str, np.ndarray]:
+    """Per language: mean vector of its chunks minus the mean of the same articles' German chunks.
+
+    Languages with fewer than MIN_ARTICLES_FOR_OFFSET translated articles get no offset.
+    """
+    rows_by: Dict[Tuple[str, str], List[int]] = {}
+    for row, chunk in enumerate(chunks):
+        rows_by.setdefault((chunk.lang, chunk.article_id), []).append(row)
+    offsets = {}
+    for lang in sorted({lang for lang, _ in rows_by} - {REFERENCE_LANGUAGE}):
+        shared = [a for (l, a) in rows_by if l == lang and (REFERENCE_LANGUAGE, a) in rows_by]
+        if len(shared) < MIN_ARTICLES_FOR_OFFSET:
+            continue
+        own = [row for a in shared for row in rows_by[(lang, a)]]
+        reference = [row for a in shared for row in rows_by[(REFERENCE_LANGUAGE, a)]]
+        offsets[lang] = vectors[own].mean(axis=0) - vectors[reference].mean(axis=0)
+    return offsets
+
+
+class KeywordRetriever:
+    """BM25 over the chunks of the languages every article has (German, mostly English).
+
+    Only those languages, so that no article wins a question for merely being translated
+    into the question's language. Its weight in the fusion grows with the share of the
+    question's words the index knows: full for a German or English question, next to nothing
+    for a Persian one (where it could only add noise).
+    """
+
+    name = "bm25"
+
+    def __init__(self, weight: float = KEYWORD_WEIGHT, all_languages: bool = False, adaptive: bool = True):
+        self.weight = weight
+        self.all_languages = all_languages
+        self.adaptive = adaptive
+
+    def warm_up(self) -> None:
+        """Nothing to load."""
+
+    def open(self, build: StoredBuild) -> OpenRetriever:
+        languages = None if self.all_languages else complete_languages(build.chunks)
+        rows = [row for row, chunk in enumerate(build.chunks) if languages is None or chunk.lang in languages]
+        return _OpenKeyword(self, rows, BM25Index([build.chunks[row].text for row in rows]))
+
+
+class _OpenKeyword:
+    def __init__(self, config: KeywordRetriever, rows: List[int], index: BM25Index):
+        self._config = config
+        self._rows = rows
+        self._index = index
+
+    def search(self, query: str, n: int) -> Ranking:
+        weight = self._config.weight
+        if self._config.adaptive:
+            # Squared: a few shared words (names, "in", "de") must not give a foreign-language
+            # question a keyword ranking of any weight.
+            weight *= self._index.coverage(query) ** 2
+        found = self._index.search(query, n)
+        return Ranking([(self._rows[position], score) for position, score in found], weight=weight)
+
+
+def complete_languages(chunks: Sequence[Chunk]) -> Set[str]:
+    """Languages in which every article of the build exists."""
+    languages: Dict[str, Set[str]] = {}
+    for chunk in chunks:
+        languages.setdefault(chunk.article_id, set()).add(chunk.lang)
+    return set.intersection(*languages.values()) if languages else set()
+
+
+def default_retrievers(embedder: Embedder) -> List[Retriever]:
+    """Dense plus keyword: what the bot uses."""
+    return [DenseRetriever(embedder), KeywordRetriever()]
 
 
 @dataclass(frozen=True)
@@ -106,9 +246,7 @@ class KnowledgeBase:
     def __init__(self, index_dir: Path, embedder: Embedder, retrievers: Optional[Sequence[Retriever]] = None):
         self.index_dir = Path(index_dir)
         self.embedder = embedder
-        self.retrievers: List[Retriever] = list(retrievers) if retrievers else [DenseRetriever(embedder)]
-        if len(self.retrievers) != 1:
-            raise ValueError("one retriever for now: fusing several comes with the BM25 leg")
+        self.retrievers: List[Retriever] = list(retrievers) if retrievers else default_retrievers(embedder)
         self._loaded: Optional[_Loaded] = None
         self._failed_target: Optional[str] = None
         self._lock = threading.Lock()
@@ -163,24 +301,17 @@ class KnowledgeBase:
         return True
 
     def search(self, query: str, k: int) -> List[Hit]:
-        """The ``k`` best articles for ``query``: each article's best chunk, best first."""
+        """The ``k`` best articles for ``query``, best first, each with its best chunk."""
         self.maybe_reload()
         loaded = self._require_loaded()
-        if not query.strip() or k <= 0:
+        query = normalise(query)
+        if not query or k <= 0:
             return []
-        wanted = k * CANDIDATES_PER_HIT
-        rows = _fuse([retriever.search(query, wanted) for retriever in loaded.retrievers])
-        hits: List[Hit] = []
-        seen = set()
-        for row, score in rows:
-            chunk = loaded.build.chunks[row]
-            if chunk.article_id in seen:
-                continue
-            seen.add(chunk.article_id)
-            hits.append(Hit(chunk.article_id, chunk.chunk_id, chunk.heading, score, chunk.lang, chunk.topic))
-            if len(hits) == k:
-                break
-        return hits
+        # Every retriever ranks every chunk: exact fusion and a cosine for every article,
+        # cheap for a knowledge base of a few thousand chunks.
+        everything = len(loaded.build.chunks)
+        rankings = [retriever.search(query, everything) for retriever in loaded.retrievers]
+        return _fuse(rankings, loaded.build.chunks, k)
 
     def article(self, article_id: str, lang: str) -> Optional[Article]:
         """That language version of the article, or None."""
@@ -219,6 +350,37 @@ class KnowledgeBase:
         return _Loaded(target, build, retrievers, articles, languages)
 
 
-def _fuse(results: List[ScoredRows]) -> ScoredRows:
-    """Combine the retrievers' rankings; with the one dense retriever, its cosine ranking."""
-    return results[0]
+def _fuse(rankings: List[Ranking], chunks: Sequence[Chunk], k: int) -> List[Hit]:
+    """Reciprocal-rank fusion of the rankings' per-article orders; the ``k`` best articles.
+
+    An article's place in a ranking is that of its best chunk. Its hit shows the best chunk
+    of the first ranking that has it; ties keep the first ranking's order.
+    """
+    fused: Dict[str, float] = {}
+    best_row: Dict[str, int] = {}
+    leg_score: Dict[str, float] = {}
+    for ranking in rankings:
+        place = 0
+        seen: Set[str] = set()
+        for row, score in ranking.rows:
+            article_id = chunks[row].article_id
+            if article_id in seen:
+                continue
+            seen.add(article_id)
+            place += 1
+            best_row.setdefault(article_id, row)
+            leg_score.setdefault(article_id, score)
+            fused[article_id] = fused.get(article_id, 0.0) + ranking.weight / (RRF_K + place)
+    cosines = next((r.cosines for r in rankings if r.cosines is not None), None)
+    best_cosine: Dict[str, float] = {}
+    if cosines is not None:
+        for row, chunk in enumerate(chunks):
+            value = float(cosines[row])
+            if value > best_cosine.get(chunk.article_id, -np.inf):
+                best_cosine[chunk.article_id] = value
+    hits = []
+    for article_id in sorted(fused, key=lambda a: -fused[a])[:k]:
+        chunk = chunks[best_row[article_id]]
+        score = best_cosine[article_id] if cosines is not None else leg_score[article_id]
+        hits.append(Hit(article_id, chunk.chunk_id, chunk.heading, score, chunk.lang, chunk.topic, fused[article_id]))
+    return hits
