@@ -3,7 +3,8 @@
 Layout: ``index_dir/<build_id>/{index.faiss, chunks.jsonl, articles.json, manifest.json}``;
 ``index_dir/current`` is a relative symlink to the build in use. Row i of the FAISS index is
 line i of chunks.jsonl. articles.json carries every article-language in full, so the action
-server needs no access to ``knowledge/``.
+server needs no access to ``knowledge/``. ``index_dir/embedding-cache/<embedder>.npz`` keeps
+the vectors of the last build by text, so a rebuild embeds only chunks whose text changed.
 """
 
 from __future__ import annotations
@@ -11,13 +12,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
+import re
 import shutil
 import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Optional
+from typing import Dict, List, Optional, Tuple
 
 import faiss
 import numpy as np
@@ -36,7 +39,10 @@ MANIFEST_KEYS = ("build_id", "content_hash", "embedder", "dim", "chunk_count", "
 #: Older builds are deleted; a few stay so an operator can point ``current`` back by hand.
 BUILDS_TO_KEEP = 3
 EMBED_BATCH_SIZE = 64
+CACHE_FOLDER = "embedding-cache"
 _TEMP_PREFIX = ".tmp-"
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -47,6 +53,8 @@ class BuildResult:
     #: True when the current build already had this content and nothing was built.
     skipped: bool
     seconds: float
+    #: Distinct chunk texts embedded by the model; the other vectors were reused.
+    embedded: int = 0
 
 
 class KnowledgeCheckFailed(RuntimeError):
@@ -113,18 +121,19 @@ def build_index(
     digest = content_hash(knowledge_dir, embedder.name)
 
     current = current_build_dir(index_dir)
-    if not force and current is not None:
+    stored = None
+    if current is not None:
         try:
             stored = open_build(current, embedder)
         except BrokenBuildError:
-            stored = None  # a broken current build is replaced, whatever its hash says
-        if stored is not None and stored.manifest["content_hash"] == digest:
-            return BuildResult(stored.build_id, current, len(stored.chunks), True, time.monotonic() - started)
+            pass  # a broken current build is replaced, whatever its hash says
+    if not force and stored is not None and stored.manifest["content_hash"] == digest:
+        return BuildResult(stored.build_id, current, len(stored.chunks), True, time.monotonic() - started)
 
     articles = load_articles(knowledge_dir)
     chunks = chunk_articles(articles)
-    embedder.warm_up()
-    vectors = _embed_passages(embedder, [chunk.text for chunk in chunks])
+    vectors, embedded = embed_with_cache(
+        embedder, [chunk.text for chunk in chunks], cache_path(index_dir, embedder), stored)
 
     build_id = _new_build_id(index_dir, digest)
     temp_dir = index_dir / f"{_TEMP_PREFIX}{build_id}"
@@ -136,7 +145,7 @@ def build_index(
         shutil.rmtree(temp_dir, ignore_errors=True)
     point_current_at(index_dir, build_id)
     prune_builds(index_dir)
-    return BuildResult(build_id, index_dir / build_id, len(chunks), False, time.monotonic() - started)
+    return BuildResult(build_id, index_dir / build_id, len(chunks), False, time.monotonic() - started, embedded)
 
 
 def point_current_at(index_dir: Path, build_id: str) -> None:
@@ -150,7 +159,7 @@ def list_builds(index_dir: Path) -> List[Path]:
     """Build folders, oldest first (by the creation time in their manifest)."""
     builds = []
     for path in Path(index_dir).iterdir():
-        if path.is_dir() and not path.is_symlink() and not path.name.startswith("."):
+        if path.is_dir() and not path.is_symlink() and not path.name.startswith(".") and path.name != CACHE_FOLDER:
             try:
                 created = json.loads((path / MANIFEST_FILE).read_text(encoding="utf-8"))["created_at"]
             except (OSError, ValueError, KeyError, TypeError):
@@ -209,6 +218,76 @@ def open_build(build_dir: Path, embedder: Optional[Embedder] = None) -> StoredBu
     if problems:
         raise BrokenBuildError(f"{build_dir.name}: " + "; ".join(problems))
     return StoredBuild(manifest["build_id"], build_dir, manifest, index, chunks, articles)
+
+
+def cache_path(index_dir: Path, embedder: Embedder) -> Path:
+    """The embedding cache file of ``embedder`` (its name made safe for a file name)."""
+    return Path(index_dir) / CACHE_FOLDER / (re.sub(r"[^A-Za-z0-9._-]", "_", embedder.name) + ".npz")
+
+
+def embed_with_cache(
+    embedder: Embedder, texts: List[str], path: Path, previous: Optional[StoredBuild] = None
+) -> Tuple[np.ndarray, int]:
+    """Vectors of ``texts`` and how many distinct texts the model had to embed.
+
+    Vectors come from the cache file when it has the text, else from ``previous`` (a build
+    by the same embedder; so a missing cache costs nothing), else from the model, which is
+    loaded only then. Afterwards the cache holds exactly these texts (unused entries go).
+    """
+    keys = [_text_key(text) for text in texts]
+    cached = _read_cache(path, embedder.dim)
+    if previous is not None and previous.manifest["embedder"] == embedder.name and previous.chunks:
+        stored_vectors = previous.index.reconstruct_n(0, len(previous.chunks))
+        for chunk, vector in zip(previous.chunks, stored_vectors):
+            cached.setdefault(_text_key(chunk.text), vector)
+    missing: Dict[str, str] = {}
+    for key, text in zip(keys, texts):
+        if key not in cached:
+            missing.setdefault(key, text)
+    if missing:
+        embedder.warm_up()
+        cached.update(zip(missing, _embed_passages(embedder, list(missing.values()))))
+    if texts:
+        vectors = np.ascontiguousarray(np.vstack([cached[key] for key in keys]), dtype=np.float32)
+    else:
+        vectors = np.zeros((0, embedder.dim), dtype=np.float32)
+    _write_cache(path, {key: cached[key] for key in keys})
+    return vectors, len(missing)
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _read_cache(path: Path, dim: int) -> Dict[str, np.ndarray]:
+    """key → vector; empty when there is no cache or it is unreadable (then all is embedded)."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            keys, vectors = data["keys"], data["vectors"]
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError, KeyError) as exc:
+        log.warning("embedding cache %s unreadable, embedding everything again: %s", path, exc)
+        return {}
+    if vectors.ndim != 2 or vectors.shape != (len(keys), dim) or not np.isfinite(vectors).all():
+        log.warning("embedding cache %s has vectors of shape %s, not (%d, %d); ignored",
+                    path, vectors.shape, len(keys), dim)
+        return {}
+    return dict(zip(keys.tolist(), vectors.astype(np.float32)))
+
+
+def _write_cache(path: Path, entries: Dict[str, np.ndarray]) -> None:
+    """Replace the cache file in one step, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temp = path.with_name(f"{_TEMP_PREFIX}{uuid.uuid4().hex}-{path.name}")
+    keys = np.array(list(entries), dtype="<U64")
+    vectors = np.vstack(list(entries.values())).astype(np.float32) if entries else np.zeros((0, 0), np.float32)
+    try:
+        with open(temp, "wb") as handle:  # a file object: np.savez would add ".npz" to a name
+            np.savez(handle, keys=keys, vectors=vectors)
+        os.replace(temp, path)
+    finally:
+        temp.unlink(missing_ok=True)
 
 
 def _embed_passages(embedder: Embedder, texts: List[str]) -> np.ndarray:

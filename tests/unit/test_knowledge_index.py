@@ -201,7 +201,9 @@ def test_only_the_last_three_builds_are_kept(knowledge_dir, index_dir, hashing_e
 
     assert BUILDS_TO_KEEP == 3
     assert kept == [r.build_id for r in results[-3:]]
-    assert sorted(p.name for p in index_dir.iterdir()) == sorted(kept + ["current"])  # no temp leftovers
+    # no temp leftovers; the embedding cache is not a build and survives pruning
+    assert sorted(p.name for p in index_dir.iterdir()) == sorted(kept + ["current", "embedding-cache"])
+    assert [p.name for p in (index_dir / "embedding-cache").iterdir()] == ["hashing-384.npz"]
 
 
 def test_check_errors_stop_the_build(knowledge_dir, index_dir, hashing_embedder, write_article, make_article):
@@ -212,6 +214,110 @@ def test_check_errors_stop_the_build(knowledge_dir, index_dir, hashing_embedder,
 
     assert [p.field for p in caught.value.problems] == ["last_reviewed"]
     assert current_build_dir(index_dir) is None
+
+
+# --- embedding cache ------------------------------------------------------------------------
+
+class CountingEmbedder(HashingEmbedder):
+    """The hashing embedder, counting the passages it is asked to embed."""
+
+    def __init__(self, dim: int = 384):
+        super().__init__(dim)
+        self.encoded: list = []
+
+    def encode_passages(self, texts):
+        self.encoded.extend(texts)
+        return super().encode_passages(texts)
+
+
+def stored_vectors(result, embedder):
+    stored = open_build(result.path, embedder)
+    return {c.chunk_id: stored.index.reconstruct(row) for row, c in enumerate(stored.chunks)}
+
+
+def test_a_rebuild_embeds_only_the_chunks_whose_text_changed(knowledge_dir, index_dir, write_article, make_article):
+    embedder = CountingEmbedder()
+    first = build(knowledge_dir, index_dir, embedder)
+    embedded_first = len(embedder.encoded)
+    embedder.encoded.clear()
+    write_article(knowledge_dir, "language_course/integration-course.de.md", make_article(
+        article_id="integration-course", topic="language_course", title="Integrationskurs",
+        summary="Der Integrationskurs besteht aus Sprachkurs und Orientierungskurs.",
+        keywords="Integrationskurs, Deutschkurs",
+        body="## Ablauf\nSprachkurs mit 700 Unterrichtsstunden, danach der Orientierungskurs.\n"))
+
+    second = build(knowledge_dir, index_dir, embedder)
+
+    assert embedded_first == first.chunk_count == first.embedded == 10
+    assert embedder.encoded == ["Integrationskurs\nAblauf\nSprachkurs mit 700 Unterrichtsstunden, danach der Orientierungskurs."]
+    assert second.embedded == 1 and second.chunk_count == 10
+    # the reused vectors are the ones a full embedding gives
+    fresh = build(knowledge_dir, index_dir / "fresh", HashingEmbedder())
+    rebuilt, expected = stored_vectors(second, embedder), stored_vectors(fresh, embedder)
+    assert rebuilt.keys() == expected.keys()
+    assert all(np.allclose(rebuilt[key], expected[key]) for key in expected)
+
+
+def test_forced_rebuild_of_unchanged_content_embeds_nothing(knowledge_dir, index_dir):
+    embedder = CountingEmbedder()
+    build(knowledge_dir, index_dir, embedder)
+    embedder.encoded.clear()
+
+    again = build(knowledge_dir, index_dir, embedder, force=True)
+
+    assert not again.skipped and again.embedded == 0 and embedder.encoded == []
+
+
+def test_the_cache_drops_texts_no_longer_used(knowledge_dir, index_dir, write_article, make_article):
+    from bot.knowledge.index import cache_path, _read_cache
+
+    embedder = CountingEmbedder()
+    build(knowledge_dir, index_dir, embedder)
+    (knowledge_dir / "articles" / "recognition" / "nursing-recognition.de.md").unlink()
+
+    result = build(knowledge_dir, index_dir, embedder)
+
+    cached = _read_cache(cache_path(index_dir, embedder), embedder.dim)
+    texts = [c.text for c in open_build(result.path, embedder).chunks]
+    assert len(cached) == len(set(texts)) == result.chunk_count
+    assert not any("Pflege" in text for text in texts)
+
+
+def test_a_lost_or_broken_cache_costs_nothing_while_the_current_build_has_the_vectors(knowledge_dir, index_dir):
+    from bot.knowledge.index import cache_path
+
+    embedder = CountingEmbedder()
+    build(knowledge_dir, index_dir, embedder)
+    cache_path(index_dir, embedder).write_bytes(b"not a numpy file")
+    embedder.encoded.clear()
+
+    again = build(knowledge_dir, index_dir, embedder, force=True)
+
+    assert again.embedded == 0 and embedder.encoded == []
+
+
+def test_without_cache_or_previous_build_everything_is_embedded(knowledge_dir, index_dir):
+    from bot.knowledge.index import cache_path
+
+    embedder = CountingEmbedder()
+    first = build(knowledge_dir, index_dir, embedder)
+    cache_path(index_dir, embedder).unlink()
+    (first.path / "index.faiss").write_bytes(b"broken")
+    embedder.encoded.clear()
+
+    again = build(knowledge_dir, index_dir, embedder)
+
+    assert again.embedded == len(embedder.encoded) == 10
+
+
+def test_another_embedder_does_not_reuse_the_cache(knowledge_dir, index_dir):
+    build(knowledge_dir, index_dir, CountingEmbedder())
+    other = CountingEmbedder(dim=128)
+
+    result = build(knowledge_dir, index_dir, other)
+
+    assert result.embedded == len(other.encoded) == 10
+    assert sorted(p.name for p in (index_dir / "embedding-cache").iterdir()) == ["hashing-128.npz", "hashing-384.npz"]
 
 
 # --- python -m bot build-index --------------------------------------------------------------
