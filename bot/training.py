@@ -57,6 +57,10 @@ def engine_environment() -> dict:
     env["RASA_TELEMETRY_ENABLED"] = "false"
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     env["SQLALCHEMY_SILENCE_UBER_WARNING"] = "1"
+    # endpoints.yml reads these; without them Rasa would create a file literally named
+    # "${ADVISOR_ENGINE_DB}" when a command such as `rasa test` reads the endpoints.
+    env.setdefault("ADVISOR_ENGINE_DB", str(PROJECT_ROOT / "var" / "engine.db"))
+    env.setdefault("ADVISOR_ACTIONS_WEBHOOK", "http://127.0.0.1:5055/webhook")
     return env
 
 
