@@ -30,19 +30,16 @@ def _plain(text: str) -> str:
 
 def examples_by_language(test_dir: Path = TEST_DIR) -> Dict[str, str]:
     """text -> language, read from nlu_test_<lang>.yml."""
+    import yaml  # app side only; this module is not imported by the engine
+
     languages = {}
     for path in sorted(test_dir.glob("nlu_test_*.yml")):
         lang = path.stem.rsplit("_", 1)[-1]
-        in_examples = False
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip().startswith("examples:"):
-                in_examples = True
-                continue
-            match = _EXAMPLE.match(line) if in_examples else None
-            if match:
-                languages[_plain(match.group(1)).strip()] = lang
-            elif line.strip().startswith("- intent:"):
-                in_examples = False
+        for block in yaml.safe_load(path.read_text(encoding="utf-8")).get("nlu", []):
+            for line in str(block.get("examples", "")).splitlines():
+                match = _EXAMPLE.match(line)
+                if match:
+                    languages[_plain(match.group(1)).strip()] = lang
     return languages
 
 
