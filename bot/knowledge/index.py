@@ -18,6 +18,7 @@ import re
 import shutil
 import time
 import uuid
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
@@ -251,7 +252,7 @@ def embed_with_cache(
         vectors = np.ascontiguousarray(np.vstack([cached[key] for key in keys]), dtype=np.float32)
     else:
         vectors = np.zeros((0, embedder.dim), dtype=np.float32)
-    _write_cache(path, {key: cached[key] for key in keys})
+    _write_cache(path, {key: cached[key] for key in keys}, embedder.dim)
     return vectors, len(missing)
 
 
@@ -260,14 +261,14 @@ def _text_key(text: str) -> str:
 
 
 def _read_cache(path: Path, dim: int) -> Dict[str, np.ndarray]:
-    """key → vector; empty when there is no cache or it is unreadable (then all is embedded)."""
+    """key → vector; empty when there is no cache file or it is unreadable."""
     try:
         with np.load(path, allow_pickle=False) as data:
             keys, vectors = data["keys"], data["vectors"]
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError, KeyError) as exc:
-        log.warning("embedding cache %s unreadable, embedding everything again: %s", path, exc)
+    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
+        log.warning("embedding cache %s unreadable, ignored: %s", path, exc)
         return {}
     if vectors.ndim != 2 or vectors.shape != (len(keys), dim) or not np.isfinite(vectors).all():
         log.warning("embedding cache %s has vectors of shape %s, not (%d, %d); ignored",
@@ -276,12 +277,12 @@ def _read_cache(path: Path, dim: int) -> Dict[str, np.ndarray]:
     return dict(zip(keys.tolist(), vectors.astype(np.float32)))
 
 
-def _write_cache(path: Path, entries: Dict[str, np.ndarray]) -> None:
+def _write_cache(path: Path, entries: Dict[str, np.ndarray], dim: int) -> None:
     """Replace the cache file in one step, so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f"{_TEMP_PREFIX}{uuid.uuid4().hex}-{path.name}")
     keys = np.array(list(entries), dtype="<U64")
-    vectors = np.vstack(list(entries.values())).astype(np.float32) if entries else np.zeros((0, 0), np.float32)
+    vectors = np.vstack(list(entries.values())).astype(np.float32) if entries else np.zeros((0, dim), np.float32)
     try:
         with open(temp, "wb") as handle:  # a file object: np.savez would add ".npz" to a name
             np.savez(handle, keys=keys, vectors=vectors)

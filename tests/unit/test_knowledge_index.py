@@ -283,12 +283,17 @@ def test_the_cache_drops_texts_no_longer_used(knowledge_dir, index_dir, write_ar
     assert not any("Pflege" in text for text in texts)
 
 
-def test_a_lost_or_broken_cache_costs_nothing_while_the_current_build_has_the_vectors(knowledge_dir, index_dir):
+@pytest.mark.parametrize("damage", [
+    lambda path: path.unlink(),
+    lambda path: path.write_bytes(b"not a numpy file"),
+    lambda path: path.write_bytes(path.read_bytes()[:200]),
+])
+def test_a_lost_or_broken_cache_costs_nothing_while_the_current_build_has_the_vectors(knowledge_dir, index_dir, damage):
     from bot.knowledge.index import cache_path
 
     embedder = CountingEmbedder()
     build(knowledge_dir, index_dir, embedder)
-    cache_path(index_dir, embedder).write_bytes(b"not a numpy file")
+    damage(cache_path(index_dir, embedder))
     embedder.encoded.clear()
 
     again = build(knowledge_dir, index_dir, embedder, force=True)
