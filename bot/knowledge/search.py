@@ -145,8 +145,9 @@ class _OpenDense:
         cosines = self._vectors @ question
         scores = self._ranking_vectors @ question
         if self._summary_weight and len(self._summary_rows):
-            best_summary = np.zeros(self._article_count, dtype=scores.dtype)
+            best_summary = np.full(self._article_count, -np.inf, dtype=scores.dtype)
             np.maximum.at(best_summary, self._article_of_row[self._summary_rows], scores[self._summary_rows])
+            best_summary[~np.isfinite(best_summary)] = 0.0  # an article without a summary chunk
             scores = scores + self._summary_weight * best_summary[self._article_of_row]
         order = np.argsort(-scores, kind="stable")[:n]
         return Ranking([(int(row), float(scores[row])) for row in order], cosines=cosines)
