@@ -95,8 +95,11 @@ def related_buttons(kb, hits, lang: str, threshold: float) -> List[Dict[str, str
     best = hits[0].score
     buttons = []
     for hit in hits[1:]:
-        if len(buttons) >= MAX_RELATED or hit.score < max(threshold, best - RELATED_MARGIN):
+        # Hits are ordered by the fused ranking; score is each article's best cosine.
+        if len(buttons) >= MAX_RELATED:
             break
+        if hit.score < max(threshold, best - RELATED_MARGIN):
+            continue
         article, _ = pick_version(kb, hit.article_id, lang)
         if article is not None:
             buttons.append(detail_button(lang, hit.article_id, article.title))
