@@ -75,3 +75,47 @@ ERROR_UNAVAILABLE = N_(
 ERROR_INTERNAL = N_("Something went wrong on our side. Please try again.")
 ERROR_BAD_LANGUAGE = N_("This language is not supported. Supported languages: {languages}.")
 ERROR_NOT_FOUND = N_("This page does not exist.")
+ERROR_DELETE_FAILED = N_("Your conversation could not be deleted right now. Please try again in a minute.")
+
+# --- website widget (api/static/widget/; served by GET /api/v1/widget-texts) ---------------
+WIDGET_LAUNCHER = N_("Questions? Ask our chatbot")
+WIDGET_TITLE = N_("Advisor for international skilled workers")
+WIDGET_SUBTITLE = N_("A chatbot, not a person. General information, not legal advice.")
+WIDGET_CLOSE = N_("Close the chat")
+WIDGET_LANGUAGE = N_("Language")
+WIDGET_CONVERSATION = N_("Conversation")
+WIDGET_INPUT_LABEL = N_("Your message")
+WIDGET_INPUT_HINT = N_("Write your question in your own language.")
+WIDGET_SEND = N_("Send")
+WIDGET_YOU = N_("You")
+WIDGET_ASSISTANT = N_("Answer from the chatbot")
+WIDGET_COUNSELLOR = N_("Message from a counsellor (a person, not the chatbot)")
+WIDGET_TYPING = N_("The chatbot is writing …")
+WIDGET_SOURCES = N_("Sources")
+WIDGET_NEW_WINDOW = N_("(opens in a new window)")
+WIDGET_CONTACT = N_("Contact")
+WIDGET_CONTACT_ADDRESS = N_("Address")
+WIDGET_CONTACT_HOURS = N_("Opening hours")
+WIDGET_CONTACT_PHONE = N_("Phone")
+WIDGET_CONTACT_EMAIL = N_("Email")
+WIDGET_CONTACT_WEB = N_("Website")
+WIDGET_CONTACT_NOTE = N_("Note")
+WIDGET_PRIVACY_TITLE = N_("Privacy")
+WIDGET_PRIVACY = N_(
+    "We store your messages and the answers for {days} days after your last message, so that "
+    "the conversation works and a counsellor can read it if you ask for one. This browser tab "
+    "keeps them until you close it. You do not need to give your name or other personal data. "
+    "You can delete the conversation at any time."
+)
+WIDGET_DELETE = N_("Delete my conversation")
+WIDGET_DELETE_QUESTION = N_(
+    "Delete this conversation? It will be removed from our server and cannot be restored."
+)
+WIDGET_DELETE_CONFIRM = N_("Yes, delete")
+WIDGET_CANCEL = N_("Cancel")
+WIDGET_DELETED = N_("Your conversation has been deleted.")
+WIDGET_NETWORK_ERROR = N_(
+    "There is no connection to the server. Your message has not been sent, but it is still "
+    "in the text field."
+)
+WIDGET_RETRY = N_("Try again")
