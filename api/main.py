@@ -13,6 +13,7 @@ import httpx
 from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -21,8 +22,8 @@ from api import language
 from api.db import make_engine, make_session_factory, upgrade_database
 from api.errors import error_response, install_error_handlers
 from api.ratelimit import SlidingWindowRateLimiter
-from api.routes import api_router, root_router
-from api.routes.chat import STATIC_DIR
+from api.routes import api_router, dev, root_router
+from api.routes.widget import STATIC_DIR
 from bot import texts
 from bot.settings import Settings, load_settings
 
@@ -110,10 +111,14 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(settings.allowed_origins),
-            allow_methods=["GET", "POST"],
+            allow_methods=["GET", "POST", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
+    # The widget script and its texts reach phones on slow connections; event streams stay unzipped.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.include_router(api_router)
+    if settings.dev_routes and settings.environment == "development":
+        app.include_router(dev.router, prefix="/api/v1")
     app.include_router(root_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

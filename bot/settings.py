@@ -52,6 +52,10 @@ class Settings:
     # --- data --------------------------------------------------------------------------
     #: SQLAlchemy URL of the gateway's database (sessions, escalations, ...).
     app_db_url: str = ""
+    #: SQLAlchemy URL of the engine's tracker store (Rasa's ``events`` table); the gateway
+    #: deletes a conversation there. Empty: ``sqlite:///<var_dir>/engine.db``, the file the
+    #: supervisor hands the engine as ADVISOR_ENGINE_DB (endpoints.yml). Change both together.
+    engine_db_url: str = ""
     #: Delete chat sessions not used for this many days.
     session_retention_days: int = 30
 
@@ -75,6 +79,14 @@ class Settings:
     # --- mode --------------------------------------------------------------------------
     #: "development" allows the built-in demo secrets; anything else refuses them.
     environment: str = "development"
+    #: 1 mounts /api/v1/dev/* (browser tests seed counsellor messages through it); refused
+    #: outside development.
+    dev_routes: int = 0
+
+    def __post_init__(self) -> None:
+        if not self.engine_db_url:
+            # frozen: the derived default is set once, here, so every reader sees the same URL.
+            object.__setattr__(self, "engine_db_url", f"sqlite:///{self.var_dir / 'engine.db'}")
 
     @property
     def model_dir(self) -> Path:
@@ -122,6 +134,11 @@ def load_settings(environ: "os._Environ[str] | dict | None" = None) -> Settings:
         raise SettingsError(
             "ADVISOR_ENGINE_TOKEN must be set to a real secret outside development "
             "(ADVISOR_ENVIRONMENT=%s)." % settings.environment
+        )
+    if settings.dev_routes and settings.environment != "development":
+        raise SettingsError(
+            "ADVISOR_DEV_ROUTES=1 is only allowed with ADVISOR_ENVIRONMENT=development "
+            "(it lets anyone post messages into any conversation)."
         )
     if settings.rate_limit_per_minute < 1:
         raise SettingsError("ADVISOR_RATE_LIMIT_PER_MINUTE must be at least 1.")

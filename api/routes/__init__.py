@@ -1,13 +1,15 @@
-"""The gateway's routers: the v1 chat API under /api/v1, health and the try-it page at the root."""
+"""The gateway's routers: the v1 chat API under /api/v1; health, the widget script and its demo page at the root."""
 
 from fastapi import APIRouter
 
-from api.routes import chat, health, sessions
+from api.routes import chat, events, health, sessions, widget
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(sessions.router)
+api_router.include_router(events.router)
 api_router.include_router(chat.router)
+api_router.include_router(widget.router)
 
 root_router = APIRouter()
 root_router.include_router(health.router)
-root_router.include_router(chat.page_router)
+root_router.include_router(widget.page_router)

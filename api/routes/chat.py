@@ -1,15 +1,13 @@
-"""``POST /api/v1/chat``: one user message in, the assistant's messages out; plus the try-it page."""
+"""``POST /api/v1/chat``: one user message in, the assistant's messages out; the language list."""
 
 from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 from typing import Any, Dict, List, Literal, Optional
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -30,10 +28,7 @@ from bot.i18n import DEFAULT_LANGUAGE, language_choices, normalise_language
 
 logger = logging.getLogger(__name__)
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
-
 router = APIRouter(tags=["chat"])
-page_router = APIRouter(include_in_schema=False)
 
 
 class ChatRequest(BaseModel):
@@ -137,8 +132,3 @@ def languages() -> Dict[str, Any]:
     """The languages a widget may offer, each named in itself, with its text direction."""
     return {"default": DEFAULT_LANGUAGE, "languages": language_choices()}
 
-
-@page_router.get("/")
-def try_page() -> FileResponse:
-    """A minimal page to try the assistant (the full widget lives in static/widget/)."""
-    return FileResponse(STATIC_DIR / "index.html", media_type="text/html")

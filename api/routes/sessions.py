@@ -1,17 +1,25 @@
-"""``POST /api/v1/sessions``: open a conversation and get the token that alone can use it."""
+"""``POST /api/v1/sessions``: open a conversation and get the token that alone can use it;
+``DELETE /api/v1/sessions/{id}``: delete it, here and in the engine."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 from typing import Optional
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
+from sqlalchemy.exc import SQLAlchemyError
 
-from api.deps import SessionDep
-from api.errors import set_error_language, unsupported_language
+from api import notifications
+from api.deps import AuthorizationHeader, SessionDep, SettingsDep, authenticate_session
+from api.errors import ApiError, set_error_language, unsupported_language
 from api.models import ChatSession, hash_token
+from api.tracker_store import delete_conversation
+from bot import texts
 from bot.i18n import normalise_language
+
+logger = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/sessions", tags=["sessions"])
 
@@ -39,3 +47,26 @@ def create_session(request: Request, db: SessionDep, body: Optional[SessionCreat
     db.add(session)
     db.commit()
     return SessionPublic(session_id=session.id, token=token)
+
+
+@router.delete("/{session_id}", status_code=204, response_class=Response)
+def delete_session(
+    session_id: str,
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    authorization: AuthorizationHeader = None,
+) -> Response:
+    """Delete the conversation: the engine's events first, then the session (so a failure can be retried)."""
+    session = authenticate_session(db, session_id, authorization)
+    set_error_language(request, session.lang)
+    try:
+        removed = delete_conversation(settings.engine_db_url, session.id)
+    except SQLAlchemyError as exc:
+        logger.warning("deleting a conversation from the engine store failed: %s", type(exc).__name__)
+        raise ApiError(503, "unavailable", texts.ERROR_DELETE_FAILED) from None
+    db.delete(session)
+    db.commit()
+    notifications.hub.forget(session.id)
+    logger.info("conversation deleted engine_events=%d", removed)
+    return Response(status_code=204)

@@ -400,21 +400,25 @@ def test_health_is_503_while_the_engine_has_no_model_or_refuses_our_token(make_c
     assert response.json()["engine"] == "http 401" and response.json()["not_ready"] == ["engine"]
 
 
-# --- the try-it page and headers ---------------------------------------------------------------
+# --- the demo page and headers -----------------------------------------------------------------
 
 
-def test_the_page_loads_only_its_own_script_under_a_strict_policy(client):
+def test_the_page_loads_only_its_own_scripts_under_a_strict_policy(client):
     response = client.get("/")
     assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
     policy = response.headers["content-security-policy"]
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy
     assert response.headers["x-content-type-options"] == "nosniff"
     page = response.text
-    assert re.findall(r"<script[^>]*>", page) == ['<script src="/static/try.js" defer>']
+    assert re.findall(r"<script[^>]*>", page) == [
+        '<script src="/static/demo/demo.js" defer>', '<script src="/widget.js" data-lang="auto" defer>'
+    ]
     assert not re.search(r"\son[a-z]+=", page), "inline event handlers would be blocked by the policy"
-    script = client.get("/static/try.js")
-    assert script.status_code == 200
-    assert "innerHTML" not in script.text and "insertAdjacentHTML" not in script.text
+    assert "<style" not in page and " style=" not in page
+    for path in ("/widget.js", "/static/demo/demo.js"):
+        script = client.get(path)
+        assert script.status_code == 200
+        assert "innerHTML" not in script.text and "insertAdjacentHTML" not in script.text
 
 
 def test_the_language_list_names_each_language_in_itself(client):

@@ -1,0 +1,691 @@
+/*
+ * Sachsen-Anhalt skilled-worker advisor: the website widget.
+ * Embed:  <script src="https://HOST/widget.js" data-lang="auto" defer></script>
+ *         data-lang: "auto" (the visitor's browser languages) or a code such as "ar".
+ * API:    window.SAAdvisor.open(), .close(), .setLanguage("uk")
+ *
+ * A web component with an open shadow root rather than an iframe: it inherits nothing from
+ * the host page's styles and leaks none into it, needs no second document (so it paints fast
+ * and stays under the host page's frame policy), and assistive technology reads it as part
+ * of the page. Plain ES2017, no build step, no third-party code.
+ * Everything the bot or a counsellor sends is set with textContent, never parsed as HTML;
+ * the only links are the https/http URLs of a message's "sources".
+ */
+(function () {
+  "use strict";
+  if (window.SAAdvisor) return; // loaded twice: the first copy stays in charge
+  performance.mark("sa-advisor:script-start");
+  var script = document.currentScript;
+  if (!script || !script.src) return;
+
+  // The gateway that served this file, not the host page's origin: the page may sit on another
+  // site, and the session token must only ever travel back to the server that issued it.
+  var BASE = new URL(".", script.src).href;
+  var API = BASE + "api/v1/";
+  var STORE = "sa-advisor:" + BASE;
+  var MAX_ITEMS = 150;
+  var SVG = "http://www.w3.org/2000/svg";
+  var ICONS = {
+    chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
+    close: "M6 6l12 12M18 6L6 18",
+    person: "M12 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm-7 8a7 7 0 0 1 14 0",
+  };
+  var CONTACT_FIELDS = ["address", "opening_hours", "phone", "email", "web", "note"];
+
+  var texts = null; // the UI texts in state.lang, from GET /api/v1/widget-texts
+  var languages = null; // [{code, name, dir}] from GET /api/v1/languages
+  var state = load() || fresh(null, false);
+  var busy = false;
+  var stream = null; // AbortController of the counsellor stream while it runs
+  var streamFailures = 0;
+  var pollTimer = null;
+  var ui = {};
+
+  function fresh(lang, chosen) {
+    return { session: null, lang: lang, chosen: chosen, open: false, items: [], cursor: null, listening: false };
+  }
+
+  function load() {
+    try {
+      var saved = JSON.parse(sessionStorage.getItem(STORE) || "null");
+      return saved && Array.isArray(saved.items) ? saved : null;
+    } catch (e) {
+      return null; // storage blocked or unreadable: start afresh
+    }
+  }
+
+  function save() {
+    try {
+      state.items = state.items.slice(-MAX_ITEMS);
+      sessionStorage.setItem(STORE, JSON.stringify(state));
+    } catch (e) { /* private mode or full: the conversation still works, it just won't survive a reload */ }
+  }
+
+  // --- talking to the gateway ----------------------------------------------------------------
+
+  function call(method, path, body, extra) {
+    var headers = {};
+    if (body) headers["Content-Type"] = "application/json";
+    if (state.session) headers.Authorization = "Bearer " + state.session.token;
+    var options = { method: method, headers: headers, credentials: "omit", cache: "no-store" };
+    if (body) options.body = JSON.stringify(body);
+    if (extra) Object.keys(extra).forEach(function (k) { options[k] = extra[k]; });
+    return fetch(API + path, options).then(function (response) {
+      if (response.status === 204) return { status: 204, data: null };
+      return response.json().then(
+        function (data) { return { status: response.status, data: data }; },
+        function () { return { status: response.status, data: null }; }
+      );
+    });
+  }
+
+  function serverMessage(result) {
+    var error = result.data && result.data.error;
+    return error && typeof error.message === "string" ? error.message : texts.network_error;
+  }
+
+  function preferredLanguages() {
+    var wanted = (script.getAttribute("data-lang") || "auto").trim();
+    if (wanted && wanted !== "auto") return [wanted];
+    var list = (navigator.languages || [navigator.language || ""]).slice();
+    if (document.documentElement.lang) list.push(document.documentElement.lang);
+    return list;
+  }
+
+  function fetchTexts(preference) {
+    var key = STORE + ":texts:" + preference;
+    try {
+      var cached = JSON.parse(sessionStorage.getItem(key) || "null");
+      if (cached) return Promise.resolve(cached);
+    } catch (e) { /* fetch instead */ }
+    var query = encodeURIComponent(preference);
+    return fetch(API + "widget-texts?lang=" + query, { credentials: "omit" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("widget texts: HTTP " + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        try { sessionStorage.setItem(key, JSON.stringify(data)); } catch (e) { /* fine */ }
+        return data;
+      });
+  }
+
+  // --- building the interface ----------------------------------------------------------------
+
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  function icon(name) {
+    var svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("focusable", "false");
+    var path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", ICONS[name]);
+    path.setAttribute("fill", name === "chat" ? "currentColor" : "none");
+    path.setAttribute("stroke", "currentColor");
+    path.setAttribute("stroke-width", "2");
+    path.setAttribute("stroke-linecap", "round");
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function button(className, onClick) {
+    var node = el("button", className);
+    node.type = "button";
+    node.addEventListener("click", onClick);
+    return node;
+  }
+
+  function build(root) {
+    var link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = BASE + "static/widget/widget.css";
+    root.appendChild(link);
+    var styled = new Promise(function (resolve) {
+      link.addEventListener("load", resolve);
+      link.addEventListener("error", resolve); // unstyled is better than nothing at all
+    });
+
+    // Hidden until the stylesheet is in: no flash of an unstyled widget on the host page.
+    var wrap = ui.wrap = el("div", "widget");
+    wrap.hidden = true;
+    root.appendChild(wrap);
+
+    ui.launcher = button("launcher", function () { open(true); });
+    ui.launcher.setAttribute("aria-expanded", "false");
+    ui.launcher.setAttribute("aria-controls", "sa-panel");
+    ui.launcher.appendChild(icon("chat"));
+    ui.launcherText = ui.launcher.appendChild(el("span"));
+    wrap.appendChild(ui.launcher);
+
+    var panel = ui.panel = el("div", "panel");
+    panel.id = "sa-panel";
+    panel.hidden = true;
+    panel.setAttribute("role", "dialog");
+    panel.setAttribute("aria-labelledby", "sa-title");
+    panel.setAttribute("aria-describedby", "sa-subtitle");
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.preventDefault(); close(); }
+    });
+    wrap.appendChild(panel);
+
+    var head = panel.appendChild(el("div", "head"));
+    var titles = head.appendChild(el("div", "titles"));
+    ui.title = titles.appendChild(el("h2", "title"));
+    ui.title.id = "sa-title";
+    ui.subtitle = titles.appendChild(el("p", "subtitle"));
+    ui.subtitle.id = "sa-subtitle";
+    ui.close = head.appendChild(button("icon-button close", function () { close(); }));
+    ui.close.appendChild(icon("close"));
+
+    var bar = panel.appendChild(el("div", "bar"));
+    ui.langLabel = bar.appendChild(el("label"));
+    ui.langLabel.htmlFor = "sa-lang";
+    ui.select = bar.appendChild(el("select"));
+    ui.select.id = "sa-lang";
+    ui.select.addEventListener("change", function () { setLanguage(ui.select.value); });
+    ui.deleteButton = bar.appendChild(button("link-button", askDelete));
+
+    ui.confirm = panel.appendChild(el("div", "confirm"));
+    ui.confirm.hidden = true;
+    ui.confirm.setAttribute("role", "group");
+    ui.confirm.setAttribute("aria-labelledby", "sa-confirm");
+    ui.confirmText = ui.confirm.appendChild(el("p"));
+    ui.confirmText.id = "sa-confirm";
+    ui.confirmYes = ui.confirm.appendChild(button("danger", deleteConversation));
+    ui.confirm.appendChild(document.createTextNode(" "));
+    ui.confirmNo = ui.confirm.appendChild(button("secondary", cancelDelete));
+
+    // Focusable so that keyboard users can scroll it before it holds any link or button.
+    var scroll = ui.scroll = panel.appendChild(el("div", "scroll"));
+    scroll.tabIndex = 0;
+    scroll.setAttribute("role", "region");
+    scroll.setAttribute("aria-labelledby", "sa-conversation");
+    ui.conversationLabel = scroll.appendChild(el("h3", "vh"));
+    ui.conversationLabel.id = "sa-conversation";
+    var privacy = scroll.appendChild(el("section", "privacy"));
+    privacy.setAttribute("aria-labelledby", "sa-privacy");
+    ui.privacyTitle = privacy.appendChild(el("h3"));
+    ui.privacyTitle.id = "sa-privacy";
+    ui.privacyText = privacy.appendChild(el("p"));
+    ui.greeting = scroll.appendChild(el("p", "msg bot"));
+    // A polite live region: screen readers announce each message added to it.
+    var log = scroll.appendChild(el("div"));
+    log.setAttribute("role", "log");
+    log.setAttribute("aria-labelledby", "sa-conversation");
+    ui.log = log.appendChild(el("ol", "log"));
+    ui.typing = scroll.appendChild(el("div", "typing"));
+    ui.typing.setAttribute("role", "status");
+    var dots = ui.typing.appendChild(el("span", "dots"));
+    dots.setAttribute("aria-hidden", "true");
+    dots.appendChild(el("i"));
+    dots.appendChild(el("i"));
+    dots.appendChild(el("i"));
+    ui.typingText = ui.typing.appendChild(el("span"));
+    ui.typingText.hidden = true;
+
+    ui.alert = panel.appendChild(el("div", "alert"));
+    ui.alert.setAttribute("role", "alert");
+    ui.status = panel.appendChild(el("p", "status vh"));
+    ui.status.setAttribute("role", "status");
+
+    var form = ui.form = panel.appendChild(el("form", "composer"));
+    form.noValidate = true;
+    ui.inputLabel = form.appendChild(el("label", "vh"));
+    ui.inputLabel.htmlFor = "sa-input";
+    ui.input = form.appendChild(el("textarea"));
+    ui.input.id = "sa-input";
+    ui.input.rows = 2;
+    ui.input.addEventListener("keydown", function (event) {
+      // Enter sends, Shift+Enter starts a new line; an input method composing text keeps Enter.
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        submit();
+      }
+    });
+    ui.send = form.appendChild(el("button", "primary"));
+    ui.send.type = "submit";
+    form.addEventListener("submit", function (event) { event.preventDefault(); submit(); });
+    return styled;
+  }
+
+  function applyTexts(data) {
+    texts = data.texts;
+    state.lang = data.lang;
+    state.dir = data.dir;
+    ui.wrap.lang = data.lang;
+    ui.wrap.dir = data.dir;
+    ui.launcherText.textContent = texts.launcher;
+    ui.title.textContent = texts.title;
+    ui.subtitle.textContent = texts.subtitle;
+    ui.close.setAttribute("aria-label", texts.close);
+    ui.close.title = texts.close;
+    ui.langLabel.textContent = texts.language;
+    ui.deleteButton.textContent = texts.delete;
+    ui.confirmText.textContent = texts.delete_question;
+    ui.confirmYes.textContent = texts.delete_confirm;
+    ui.confirmNo.textContent = texts.cancel;
+    ui.conversationLabel.textContent = texts.conversation;
+    ui.privacyTitle.textContent = texts.privacy_title;
+    ui.privacyText.textContent = texts.privacy;
+    ui.greeting.textContent = texts.greeting;
+    ui.typingText.textContent = texts.typing;
+    ui.inputLabel.textContent = texts.input_label;
+    ui.input.placeholder = texts.input_hint;
+    ui.send.textContent = texts.send;
+    ui.select.value = state.lang;
+    // Sender names inside earlier messages (for screen readers) follow the new language too.
+    Array.prototype.forEach.call(ui.log.querySelectorAll("[data-who]"), function (node) {
+      node.textContent = texts[node.getAttribute("data-who")] || "";
+    });
+  }
+
+  function fillLanguages(list) {
+    languages = list;
+    ui.select.textContent = "";
+    list.forEach(function (language) {
+      var option = el("option", null, language.name);
+      option.value = language.code;
+      option.lang = language.code;
+      option.dir = language.dir;
+      ui.select.appendChild(option);
+    });
+    if (state.lang) ui.select.value = state.lang;
+  }
+
+  // --- messages ------------------------------------------------------------------------------
+
+  function webLink(url) {
+    if (typeof url !== "string" || !/^https?:\/\//i.test(url)) return null;
+    try {
+      var parsed = new URL(url);
+      return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function lines(value) {
+    if (typeof value === "string" || typeof value === "number") return String(value);
+    if (Array.isArray(value)) return value.map(lines).filter(Boolean).join("\n");
+    if (value && typeof value === "object") {
+      return Object.keys(value).map(function (k) { return k + ": " + lines(value[k]); }).join("\n");
+    }
+    return "";
+  }
+
+  function renderContact(contact) {
+    var card = el("div", "contact");
+    card.setAttribute("role", "group");
+    card.setAttribute("aria-label", texts.contact);
+    card.appendChild(el("p", "contact-title", texts.contact));
+    if (contact.name) card.appendChild(el("p", "contact-name", lines(contact.name)));
+    var list = el("dl");
+    CONTACT_FIELDS.forEach(function (field) {
+      var value = lines(contact[field]);
+      if (!value) return;
+      list.appendChild(el("dt", null, texts["contact_" + field]));
+      list.appendChild(el("dd", null, value)); // text: contact links are not from "sources"
+    });
+    if (list.childNodes.length) card.appendChild(list);
+    return card;
+  }
+
+  function renderItem(item) {
+    var node = el("li", "msg " + item.kind);
+    if (item.lang) node.lang = item.lang;
+    node.dir = item.kind === "user" ? "auto" : item.dir || "auto";
+    if (item.kind === "counsellor") {
+      var who = node.appendChild(el("p", "who-person"));
+      who.appendChild(icon("person"));
+      var label = who.appendChild(el("span", null, texts.counsellor));
+      label.setAttribute("data-who", "counsellor");
+      if (item.name) who.appendChild(el("span", null, "· " + item.name));
+    } else if (item.kind !== "notice") {
+      var kind = item.kind === "user" ? "you" : "assistant";
+      var hidden = node.appendChild(el("span", "vh", texts[kind]));
+      hidden.setAttribute("data-who", kind);
+    }
+    if (item.text) node.appendChild(el("p", "text", item.text));
+    var sources = (item.sources || []).filter(function (s) { return webLink(s.url) && s.title; });
+    if (sources.length) {
+      var box = node.appendChild(el("div", "sources"));
+      box.appendChild(el("p", "sources-title", texts.sources));
+      var list = box.appendChild(el("ul"));
+      sources.forEach(function (source) {
+        var link = el("a", null, source.title);
+        link.href = webLink(source.url);
+        link.target = "_blank";
+        link.rel = "noopener noreferrer";
+        link.appendChild(el("span", "vh", " " + texts.new_window));
+        list.appendChild(el("li")).appendChild(link);
+      });
+    }
+    if (item.contact && typeof item.contact === "object") node.appendChild(renderContact(item.contact));
+    if (item.buttons && item.buttons.length) {
+      var choices = node.appendChild(el("div", "choices"));
+      item.buttons.forEach(function (choice) {
+        var b = choices.appendChild(button("choice", function () { send(choice.payload, choice.title, false); }));
+        b.textContent = choice.title;
+      });
+    }
+    return node;
+  }
+
+  function show(item, persist) {
+    var node = ui.log.appendChild(renderItem(item));
+    if (persist) {
+      state.items.push(item);
+      save();
+    }
+    ui.scroll.scrollTop = ui.scroll.scrollHeight;
+    return node;
+  }
+
+  function renderHistory() {
+    ui.log.textContent = "";
+    state.items.forEach(function (item) { ui.log.appendChild(renderItem(item)); });
+  }
+
+  function setTyping(on) {
+    ui.typing.classList.toggle("on", on);
+    ui.typing.querySelector(".dots").hidden = !on;
+    ui.typingText.hidden = !on;
+    if (on) ui.scroll.scrollTop = ui.scroll.scrollHeight;
+  }
+
+  function showAlert(message, retry) {
+    ui.alert.textContent = "";
+    if (!message) return;
+    ui.alert.appendChild(el("p", null, message));
+    if (retry) {
+      var again = ui.alert.appendChild(button("secondary", function () { showAlert(""); retry(); }));
+      again.textContent = texts.retry;
+    }
+  }
+
+  function announce(message) {
+    ui.status.textContent = message;
+  }
+
+  // --- sending -------------------------------------------------------------------------------
+
+  function ensureSession() {
+    if (state.session) return Promise.resolve(state.session);
+    return call("POST", "sessions", state.chosen ? { lang: state.lang } : {}).then(function (result) {
+      if (result.status !== 201) throw result;
+      state.session = { session_id: result.data.session_id, token: result.data.token };
+      save();
+      return state.session;
+    });
+  }
+
+  function submit() {
+    var text = ui.input.value.trim();
+    if (!text) { ui.input.focus(); return; }
+    send(text, text, true);
+  }
+
+  // Sends `payload` (typed text or a button's payload) and shows `shown`. On any failure the
+  // typed text goes back into the text field and "Try again" sends the same thing again.
+  function send(payload, shown, typed) {
+    if (busy) return;
+    busy = true;
+    ui.send.disabled = true;
+    showAlert("");
+    announce("");
+    if (typed) ui.input.value = "";
+    var pending = show({ kind: "user", text: shown }, false);
+    pending.classList.add("pending");
+    setTyping(true);
+    var retry = function () { send(payload, shown, typed); };
+    var failed = function (message, canRetry) {
+      pending.remove();
+      if (typed && !ui.input.value) ui.input.value = shown;
+      showAlert(message, canRetry ? retry : null);
+    };
+    ensureSession()
+      .then(function (session) {
+        var body = { session_id: session.session_id, text: payload };
+        if (state.chosen) body.lang = state.lang;
+        return call("POST", "chat", body);
+      })
+      .then(function (result) {
+        if (result.status === 401 || result.status === 404) state.session = null; // gone: the next try starts anew
+        if (result.status !== 200) {
+          failed(serverMessage(result), result.status !== 413 && result.status !== 422);
+          return;
+        }
+        pending.remove();
+        show({ kind: "user", text: shown }, true);
+        var reply = result.data;
+        reply.messages.forEach(function (message) {
+          show({
+            kind: "bot", lang: reply.lang, dir: reply.dir, text: message.text, buttons: message.buttons,
+            sources: message.sources, contact: message.contact,
+          }, true);
+        });
+        var meta = reply.meta || {};
+        if (meta.topic === "handoff" || meta.handoff) {
+          state.listening = true; // a counsellor may answer from now on
+          save();
+          listen();
+        }
+        if (!state.chosen && reply.lang !== state.lang) return switchTexts(reply.lang);
+      })
+      .catch(function (error) {
+        // A rejected session call carries its answer; anything else is the network.
+        failed(error && error.status ? serverMessage(error) : texts.network_error, true);
+      })
+      .then(function () {
+        busy = false;
+        ui.send.disabled = false;
+        setTyping(false);
+      });
+  }
+
+  // --- counsellor replies: a stream read with fetch, polling when streams keep failing --------
+
+  function showPublished(message) {
+    if (!message || typeof message.text !== "string") return;
+    state.cursor = message.id || state.cursor;
+    show({ kind: message.from === "counsellor" ? "counsellor" : "notice", text: message.text,
+           name: typeof message.name === "string" ? message.name : null }, true);
+  }
+
+  function listen() {
+    if (stream || pollTimer || !state.session || !state.listening) return;
+    if (streamFailures >= 3 || !window.ReadableStream || !window.TextDecoder) { poll(); return; }
+    var session = state.session;
+    stream = new AbortController();
+    var path = "sessions/" + encodeURIComponent(session.session_id) + "/events" +
+      (state.cursor ? "?after=" + encodeURIComponent(state.cursor) : "");
+    fetch(API + path, {
+      headers: { Authorization: "Bearer " + session.token, Accept: "text/event-stream" },
+      credentials: "omit", cache: "no-store", signal: stream.signal,
+    }).then(function (response) {
+      if (response.status === 401 || response.status === 404) { state.listening = false; return "stop"; }
+      if (!response.ok || !response.body) throw new Error("stream: HTTP " + response.status);
+      streamFailures = 0;
+      return readEvents(response.body.getReader());
+    }).catch(function (error) {
+      if (error && error.name === "AbortError") return "stop";
+      streamFailures += 1;
+    }).then(function (outcome) {
+      stream = null;
+      if (outcome === "stop" || !state.listening || state.session !== session) return;
+      setTimeout(listen, outcome === "ended" ? 0 : 1000 * Math.pow(2, streamFailures));
+    });
+  }
+
+  function readEvents(reader) {
+    var decoder = new TextDecoder();
+    var buffer = "";
+    function next() {
+      return reader.read().then(function (chunk) {
+        if (chunk.done) return "ended"; // the server closes streams now and then; reconnect
+        buffer += decoder.decode(chunk.value, { stream: true }).replace(/\r\n?/g, "\n");
+        var end;
+        while ((end = buffer.indexOf("\n\n")) >= 0) {
+          var block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          var type = "message";
+          var data = [];
+          block.split("\n").forEach(function (line) {
+            if (line.indexOf("event:") === 0) type = line.slice(6).trim();
+            else if (line.indexOf("data:") === 0) data.push(line.slice(5).replace(/^ /, ""));
+          });
+          if (type === "deleted") return "stop";
+          if (type === "message" && data.length) {
+            try { showPublished(JSON.parse(data.join("\n"))); } catch (e) { /* skip a broken event */ }
+          }
+        }
+        return next();
+      });
+    }
+    return next();
+  }
+
+  function poll() {
+    pollTimer = setTimeout(function () {
+      var session = state.session;
+      if (!session || !state.listening) { pollTimer = null; return; }
+      var path = "sessions/" + encodeURIComponent(session.session_id) + "/messages" +
+        (state.cursor ? "?after=" + encodeURIComponent(state.cursor) : "");
+      call("GET", path).then(function (result) {
+        if (result.status === 200) {
+          result.data.messages.forEach(showPublished);
+          state.cursor = result.data.cursor;
+          save();
+        }
+        if (result.status === 401 || result.status === 404) state.listening = false;
+      }, function () { /* offline: the next round tries again */ }).then(function () {
+        pollTimer = null;
+        if (state.listening) poll();
+      });
+    }, 10000);
+  }
+
+  function stopListening() {
+    if (stream) stream.abort();
+    stream = null;
+    clearTimeout(pollTimer);
+    pollTimer = null;
+  }
+
+  // --- deleting ------------------------------------------------------------------------------
+
+  function askDelete() {
+    ui.confirm.hidden = false;
+    ui.confirmNo.focus();
+  }
+
+  function cancelDelete() {
+    ui.confirm.hidden = true;
+    ui.deleteButton.focus();
+  }
+
+  function deleteConversation() {
+    var gone = state.session
+      ? call("DELETE", "sessions/" + encodeURIComponent(state.session.session_id))
+      : Promise.resolve({ status: 204 });
+    gone.then(function (result) {
+      // 401/404: the server no longer has it either.
+      if ([204, 401, 404].indexOf(result.status) < 0) throw result;
+      stopListening();
+      var open = state.open;
+      state = fresh(state.lang, state.chosen);
+      state.open = open;
+      save();
+      renderHistory();
+      ui.confirm.hidden = true;
+      showAlert("");
+      announce(texts.deleted);
+      ui.input.focus();
+    }).catch(function (error) {
+      ui.confirm.hidden = true;
+      showAlert(error && error.status ? serverMessage(error) : texts.delete_failed, null);
+    });
+  }
+
+  // --- opening, closing, language ------------------------------------------------------------
+
+  function open(focus) {
+    if (!texts) return;
+    state.open = true;
+    save();
+    ui.panel.hidden = false;
+    ui.launcher.hidden = true;
+    ui.launcher.setAttribute("aria-expanded", "true");
+    // An empty conversation starts at the top, where the privacy notice is.
+    ui.scroll.scrollTop = state.items.length ? ui.scroll.scrollHeight : 0;
+    if (focus) ui.input.focus();
+  }
+
+  function close() {
+    if (!texts) return;
+    state.open = false;
+    save();
+    ui.confirm.hidden = true;
+    ui.panel.hidden = true;
+    ui.launcher.hidden = false;
+    ui.launcher.setAttribute("aria-expanded", "false");
+    ui.launcher.focus();
+  }
+
+  function switchTexts(lang) {
+    return fetchTexts(lang).then(applyTexts).then(save);
+  }
+
+  function setLanguage(code) {
+    var known = !languages || languages.some(function (l) { return l.code === code; });
+    if (typeof code !== "string" || !known) return Promise.resolve(false);
+    state.chosen = true;
+    return switchTexts(code).then(function () { return true; });
+  }
+
+  // --- start ---------------------------------------------------------------------------------
+
+  if (!customElements.get("sa-advisor")) customElements.define("sa-advisor", class extends HTMLElement {});
+
+  function start() {
+    if (document.querySelector("sa-advisor")) return;
+    // Both requests the closed button waits for (its texts, its stylesheet) leave first.
+    var textsLoaded = fetchTexts(state.lang || preferredLanguages().join(","));
+    var host = document.createElement("sa-advisor");
+    var root = host.attachShadow({ mode: "open" }); // open: accessibility checkers can see in
+    var styled = build(root);
+    document.body.appendChild(host);
+    Promise.all([styled, textsLoaded]).then(function (results) {
+      applyTexts(results[1]);
+      renderHistory();
+      setTyping(false);
+      ui.wrap.hidden = false;
+      if (state.open) open(false);
+      listen();
+      // Two frames: the second callback runs once the first frame with the button was painted.
+      requestAnimationFrame(function () {
+        requestAnimationFrame(function () { performance.mark("sa-advisor:launcher-painted"); });
+      });
+      return fetch(API + "languages", { credentials: "omit" })
+        .then(function (response) { return response.json(); })
+        .then(function (data) { fillLanguages(data.languages); })
+        .catch(function () { /* the picker stays empty; the chat still works */ });
+    }, function () {
+      host.remove(); // without its texts the widget cannot speak the visitor's language: show nothing
+    });
+  }
+
+  window.SAAdvisor = Object.freeze({
+    open: function () { open(true); },
+    close: function () { close(); },
+    setLanguage: function (code) { return setLanguage(code); },
+  });
+  if (document.body) start();
+  else document.addEventListener("DOMContentLoaded", start);
+})();
