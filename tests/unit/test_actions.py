@@ -137,3 +137,34 @@ def test_smalltalk_in_the_session_language(intent, text):
 
     assert reply["text"] == translate("uk", text)
     assert reply["meta"]["topic"] == "smalltalk"
+
+
+def hit(article_id, topic, score):
+    from bot.knowledge.search import Hit
+
+    return Hit(article_id, f"{article_id}.de#1", "H", score, "de", topic)
+
+
+def turn(intent):
+    from actions.context import Turn
+
+    return Turn(text="x", lang="de", intent=intent, confidence=0.9, entities=[])
+
+
+def test_a_close_article_of_the_recognised_topic_is_preferred():
+    from actions.answer import choose_hit
+
+    hits = [hit("residence-x", "residence", 0.857), hit("recognition-y", "recognition", 0.852)]
+
+    assert choose_hit(hits, turn("ask_recognition"), 0.8).article_id == "recognition-y"
+    assert choose_hit(hits, turn("ask_residence"), 0.8).article_id == "residence-x"
+    assert choose_hit(hits, turn("nlu_fallback"), 0.8).article_id == "residence-x"
+
+
+def test_out_of_scope_needs_a_clearly_better_match():
+    from actions.answer import choose_hit
+
+    hits = [hit("residence-x", "residence", 0.82)]
+
+    assert choose_hit(hits, turn("out_of_scope"), 0.804) is None
+    assert choose_hit(hits, turn("nlu_fallback"), 0.804).article_id == "residence-x"
