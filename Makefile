@@ -40,7 +40,7 @@ index: model ## build the FAISS index if the knowledge changed
 check: venvs ## validate knowledge, translations and Rasa data
 	@$(APP) -m bot check
 	@$(APP) -m bot check-locales
-	@cd . && PYTHONPATH=. $(ENGINE)/rasa data validate --config config.yml --domain domain.yml --data bot/data --fail-on-warnings >/dev/null && echo "Rasa data valid"
+	@$(APP) -m bot validate-data
 
 test-unit: venvs ## fast tests, no servers
 	@$(APP) -m pytest tests/unit -q

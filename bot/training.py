@@ -94,3 +94,14 @@ def train(var_dir: Path, force: bool = False) -> Path:
     except OSError as exc:  # the cache is an optimisation only
         print(f"(could not cache the model: {exc})", file=sys.stderr)
     return target
+
+
+def validate_data() -> int:
+    """``rasa data validate``: domain, rules and NLU data agree; the exit code of Rasa."""
+    command = [str(ENGINE_BIN / "rasa"), "data", "validate", "--config", "config.yml",
+               "--domain", "domain.yml", "--data", "bot/data"]
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=engine_environment(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        print(result.stderr[-3000:], file=sys.stderr)
+    return result.returncode
