@@ -46,9 +46,9 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_check(commands) -> None:
     command = commands.add_parser(
         "check",
-        help="check the knowledge articles and name every problem",
-        description="Check every file in knowledge/articles. Exit code 1 when there are errors "
-                    "(warnings alone do not fail).",
+        help="check the knowledge articles, contacts and places and name every problem",
+        description="Check every file in knowledge/articles, knowledge/contacts and knowledge/places. "
+                    "Exit code 1 when there are errors (warnings alone do not fail).",
     )
     command.add_argument("--today", type=_iso_date, metavar="YYYY-MM-DD",
                          help="check review dates as if today were this date")
@@ -56,21 +56,28 @@ def _add_check(commands) -> None:
 
 
 def run_check(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.contacts.check import check_contacts
     from bot.knowledge.articles import article_files
     from bot.knowledge.check import check_knowledge, format_report
 
     problems = check_knowledge(settings.knowledge_dir, today=args.today)
+    article_errors = any(p.severity == "error" for p in problems)
+    # A knowledge folder with articles only (as in the article tests) has no contacts to check.
+    has_contacts = any((settings.knowledge_dir / name).exists() for name in ("contacts", "places"))
+    if has_contacts:
+        problems += check_contacts(settings.knowledge_dir, today=args.today)
     for line in format_report(problems, root=settings.knowledge_dir.parent):
         print(line)
-    # knowledge/contacts/*.yml is checked here once the contacts directory exists (own issue).
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
     files = sum(path.suffix == ".md" for path in article_files(settings.knowledge_dir))
     if problems:
         print()
-    print(f"Checked {files} article files: {_count(errors, 'error')}, {_count(warnings, 'warning')}.")
+    checked = "article files, contacts and places" if has_contacts else "article files"
+    print(f"Checked {files} {checked}: {_count(errors, 'error')}, {_count(warnings, 'warning')}.")
     if errors:
-        print("Fix the errors above; the index is not built while there are errors.")
+        print("Fix the errors above" + ("; the index is not built while the articles have errors."
+                                        if article_errors else "."))
         return 1
     return 0
 
@@ -173,6 +180,16 @@ def _add_train(commands) -> None:
     command.set_defaults(run=run_train)
     command = commands.add_parser("eval-nlu", help="intent accuracy per language on the held-out test set")
     command.set_defaults(run=run_eval_nlu)
+    command = commands.add_parser("validate-data", help="check that Rasa's domain, rules and NLU data agree")
+    command.set_defaults(run=run_validate_data)
+
+
+def run_validate_data(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.training import validate_data
+
+    code = validate_data()
+    print("Rasa training data valid." if code == 0 else "Rasa training data has errors (above).")
+    return code
 
 
 def run_train(args: argparse.Namespace, settings: Settings) -> int:

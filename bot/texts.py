@@ -61,6 +61,18 @@ HANDOFF_INTRO = N_(
     "counselling helps. Tell me where you live (town or postcode) so I can name the right office."
 )
 
+# --- contact cards (bot/contacts/card.py) -------------------------------------------------
+CONTACT_CHECK_WEBSITE = N_("Please check the current address and opening hours on the office's website.")
+CONTACT_CHECK_WITH_OFFICE = N_(
+    "We could not confirm this office's current address and opening hours. Please check them "
+    "before you go, for example by searching for the office's name."
+)
+CONTACT_APPOINTMENT_ONLY = N_("Visits by appointment (Termin) only.")
+CONTACT_APPOINTMENT_ALSO = N_("At other times by appointment (Termin).")
+#: Remarks after one day's opening hours: "Wed 08:00–15:00 (document pick-up only)".
+CONTACT_HOURS_PICKUP_ONLY = N_("document pick-up only")
+CONTACT_HOURS_BY_APPOINTMENT = N_("by appointment")
+
 # --- API errors ---------------------------------------------------------------------------
 ERROR_EMPTY_TEXT = N_("Please write a message first.")
 ERROR_TOO_LONG = N_("Your message is too long. Please shorten it to {limit} characters.")

@@ -1,0 +1,82 @@
+"""Where in a message a place name is expected: after "in", "bei", "near", "wohne" and the like.
+
+``priorities(text, tokens)`` gives each word 2 where the user says they live ("I live in …",
+"ich wohne …"), 1 where a place is expected (after "in", "near", "bei", in a short answer, or a
+Latin word inside Arabic, Persian or Cyrillic text), else 0. Word lists are in the strict
+spelling of ``bot.contacts.names`` (lowercase, ä → ae, accents dropped).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List
+
+from bot.contacts.names import Token, is_latin
+
+#: How many words after "in", "bei", "near" ... still count as the expected place.
+CUE_REACH = 3
+#: A text of at most this many words is an answer ("Quedlinbrug", "halle saale", "in Harz").
+SHORT_ANSWER_WORDS = 3
+
+# They start no name and get no typo correction ("hallo" would otherwise become Halle).
+STOPWORDS = frozenset("""
+    a am an and are at auf aus bei bin bitte but by da das dem den der des die do dort ein eine
+    einem einen einer er es for from gibt habe hallo hello hey hi i ich ihr im in is ist it ja
+    kann live living lives me mein meine meinem meiner mit my nach nahe naehe near nein no not
+    of oder on or ort our please postcode postleitzahl plz sie sind so the there to town und
+    uns village we what wie wir wo wohne wohnen wohnt work arbeite zip zu zum zur stadt dorf
+    city kreis landkreis district gemeinde region sachsen anhalt germany deutschland hier here
+    danke thanks moin guten tag morgen abend servus
+""".split())
+
+# Everyday words that are also names of villages in the data: matched only where a place is
+# expected ("Ich wohne in Buch"), never in passing ("Ich habe ein Buch").
+COMMON_WORDS = frozenset("""
+    bias buch berge burg garz grimme iden losse leps luso moritz pouch rosa wust dolle nutha
+    deetz badel rotta krina buste linda leipa rade grabo reicho gagel boock gehrden
+""".split())
+
+# "in", "near", "bei" ... in the bot's languages (Vietnamese ở, gần, tại lose their accents).
+PLACE_CUES = frozenset("""
+    in im bei nahe naehe nah von aus nach near from at around close umgebung raum plz
+    postleitzahl postcode zip w we kolo obok pod niedaleko blisko la langa din linga o gan tai
+    в у під біля поруч возле около рядом في قرب بالقرب من در نزدیک نزديك
+""".split())
+RESIDENCE_CUES = frozenset("""
+    wohne wohnen wohnt wohnort wohnhaft lebe leben lebt zuhause live lives living reside resident
+    home based stay staying mieszkam mieszkamy locuiesc locuim traiesc yasiyorum oturuyorum
+    ikamet song живу живемо живём живем мешкаю проживаю أعيش أسكن اسكن اعيش نعيش زندگی ساکن
+""".split())
+_CLAUSE_BREAKS = frozenset("und and but aber sondern oder or while waehrend weil because doch".split())
+_CLAUSE_PUNCTUATION = re.compile(r"[,.;:!?؛،\n]")
+
+
+def clauses(text: str, tokens: List[Token]) -> List[int]:
+    """A clause number per word; punctuation and "and/but/und/aber" start a new clause."""
+    numbers, current, previous_end = [], 0, 0
+    for token in tokens:
+        if _CLAUSE_PUNCTUATION.search(text, previous_end, token.start) or token.strict in _CLAUSE_BREAKS:
+            current += 1
+        numbers.append(current)
+        previous_end = token.end
+    return numbers
+
+
+def priorities(tokens: List[Token], clause: List[int]) -> List[int]:
+    """For each word: 2 where the user says they live, 1 where a place is expected, else 0."""
+    result = [1 if len(tokens) <= SHORT_ANSWER_WORDS else 0] * len(tokens)
+    # Latin words inside Arabic, Persian or Cyrillic text are almost always names.
+    if any(not is_latin(t.strict) for t in tokens):
+        result = [max(p, 1 if is_latin(t.strict) else 0) for p, t in zip(result, tokens)]
+    for i, token in enumerate(tokens):
+        if token.strict in RESIDENCE_CUES:
+            for k in range(i + 1, len(tokens)):
+                if clause[k] != clause[i]:
+                    break
+                result[k] = 2
+        elif token.strict in PLACE_CUES:
+            for k in range(i + 1, min(len(tokens), i + 1 + CUE_REACH)):
+                if clause[k] != clause[i]:
+                    break
+                result[k] = max(result[k], 1)
+    return result
