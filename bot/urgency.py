@@ -1,0 +1,121 @@
+"""Does a message need a person now? Cue words for the cases that must not wait.
+
+``detect(text)`` returns one of ``DEPORTATION``, ``DEADLINE``, ``PERMIT_EXPIRY`` (urgent: the
+bot says "act now" and marks the escalation urgent) or ``REFUSAL`` (a decision on the person's
+own case: a person must look at it, but it is not marked urgent), else None. First match wins,
+in that order. Cues are matched as parts of words in the casefolded text, in the bot's ten
+languages; a permit expiry needs a permit word AND an expiry word, a deadline needs a deadline
+word AND an objection or letter word ("Termin" alone is an appointment, not a deadline).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional
+
+DEPORTATION, DEADLINE, PERMIT_EXPIRY, REFUSAL = "deportation", "deadline", "permit_expiry", "refusal"
+URGENT = frozenset({DEPORTATION, DEADLINE, PERMIT_EXPIRY})
+
+_DEPORTATION = (
+    "abschieb", "abgeschoben", "ausreiseaufforderung", "ausreisepflicht", "ausreisepflichtig",
+    "deport", "removal order", "order to leave",
+    "ترحيل", "يرحلون", "ترحيلي", "مغادرة البلاد",
+    "депорт", "видвор", "виселен", "выдвор", "выселен",
+    "sınır dışı", "sinir disi", "hudut dışı",
+    "deportac", "wydalen", "nakaz opuszczenia",
+    "expulz", "părăsi țara", "parasi tara",
+    "اخراج از کشور", "دیپورت", "ترک کشور",
+    "trục xuất", "truc xuat", "rời khỏi đức",
+)
+_DEADLINE_STRONG = ("widerspruchsfrist", "klagefrist", "rechtsbehelfsbelehrung", "einspruchsfrist")
+_DEADLINE = (
+    "frist", "deadline", "time limit", "within one month", "innerhalb eines monats",
+    "مهلة", "موعد نهائي", "آخر موعد",
+    "строк", "термін", "срок",
+    "süre", "sure sonu", "son gün",
+    "termin na", "terminu", "w ciągu",
+    "termen",
+    "مهلت", "ضرب‌الاجل", "ضرب الاجل",
+    "hạn chót", "thời hạn", "han chot",
+)
+_OBJECTION = (
+    "widerspruch", "klage", "einspruch", "bescheid",
+    "objection", "appeal", "lawsuit", "object to",
+    "اعتراض", "طعن", "تظلم",
+    "заперечен", "оскарж", "апеляц", "скарг", "позов",
+    "обжалов", "возражен", "жалоб", "иск",
+    "itiraz", "dava",
+    "odwołan", "odwolan", "sprzeciw", "skarg",
+    "contestați", "contestati", "contestație", "contestatie", "recurs", "plângere", "plangere",
+    "شکایت",
+    "khiếu nại", "kháng cáo", "khieu nai",
+)
+_PERMIT = (
+    "aufenthalt", "titel", "visum", "blaue karte", "erlaubnis", "niederlassung",
+    "permit", "visa", "blue card", "residence card", "residence title",
+    "إقامة", "اقامة", "الإقامة", "إقامت", "تأشيرة", "البطاقة الزرقاء",
+    "посвід", "дозв", "віз", "блакитн",
+    "внж", "вид на жительство", "разрешени", "виз", "голуб",
+    "oturum", "izin", "vize", "mavi kart",
+    "karta pobytu", "karty pobytu", "zezwolen", "wiz", "niebieska karta", "niebieskiej karty",
+    "permis", "viză", "viza", "cartea albastr", "carte albastr",
+    "اقامت", "ویزا", "روادید", "کارت آبی",
+    "giấy phép", "thị thực", "thẻ cư trú", "thẻ xanh", "visa",
+)
+_EXPIRY = (
+    "läuft ab", "laeuft ab", "lauft ab", "abläuft", "ablaeuft", "ablauft", "abgelaufen", "endet", "ausläuft",
+    "expire", "expiring", "runs out", "running out", "ends in", "ends on",
+    "ينتهي", "تنتهي", "انتهاء", "ستنتهي", "سينتهي",
+    "закінч", "спливає", "спливе", "сплива",
+    "истека", "истёк", "истек", "заканчива", "закончи",
+    "sona er", "süresi dol", "suresi dol", "bitiyor", "bitecek",
+    "wygasa", "wygaśnie", "wygasnie", "kończy się", "konczy sie", "upływa",
+    "expiră", "expira", "se termină", "se termina",
+    "منقضی", "تمام می", "به پایان می",
+    "hết hạn", "het han", "sắp hết",
+)
+_REFUSAL = (
+    "abgelehnt", "ablehnung", "ablehnungsbescheid", "versagt",
+    "refused", "refusal", "rejected", "rejection", "denied",
+    "رفض", "رفضت", "مرفوض",
+    "відмов", "отказ", "отклон",
+    "reddedil", "reddetti", "red kararı", "ret kararı",
+    "odmow", "odrzuc", "odrzuć",
+    "respins", "refuz",
+    "رد شد", "رد کرد", "ردّ",
+    "từ chối", "tu choi",
+)
+
+#: German separable verbs: "läuft in 5 Tagen ab", "endet nächste Woche".
+_GERMAN_EXPIRY = re.compile(r"\bl(?:ä|ae|a)uft\b.*\bab\b")
+_SPACES = re.compile(r"\s+")
+
+
+def normalise(text: str) -> str:
+    """Casefolded, with single spaces and the Persian/Arabic letter variants unified."""
+    text = _SPACES.sub(" ", (text or "").casefold().replace("\u200c", " "))
+    return text.replace("ي", "ی").replace("ك", "ک") if any("\u0600" <= c <= "\u06ff" for c in text) else text
+
+
+def _any(text: str, cues: Iterable[str]) -> bool:
+    return any(normalise(cue) in text for cue in cues)
+
+
+def detect(text: str) -> Optional[str]:
+    """The urgent case (or a refusal) the message is about, or None."""
+    text = normalise(text)
+    if not text:
+        return None
+    if _any(text, _DEPORTATION):
+        return DEPORTATION
+    if _any(text, _DEADLINE_STRONG) or (_any(text, _DEADLINE) and _any(text, _OBJECTION)):
+        return DEADLINE
+    if _any(text, _PERMIT) and (_any(text, _EXPIRY) or _GERMAN_EXPIRY.search(text)):
+        return PERMIT_EXPIRY
+    if _any(text, _REFUSAL):
+        return REFUSAL
+    return None
+
+
+def is_urgent(kind: Optional[str]) -> bool:
+    return kind in URGENT
