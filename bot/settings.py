@@ -48,6 +48,11 @@ class Settings:
     gateway_port: int = 8000
     #: Seconds the gateway waits for the engine before answering 503.
     engine_timeout: float = 20.0
+    #: Where the action server reaches the gateway (to record escalations).
+    gateway_url: str = "http://127.0.0.1:8000"
+    #: Shared secret of the gateway's /internal routes (header ``X-Internal-Token``); the action
+    #: server sends it. The default works in development only, like engine_token.
+    internal_token: str = "dev-internal-token"
 
     # --- data --------------------------------------------------------------------------
     #: SQLAlchemy URL of the gateway's database (sessions, escalations, ...).
@@ -58,6 +63,8 @@ class Settings:
     engine_db_url: str = ""
     #: Delete chat sessions not used for this many days.
     session_retention_days: int = 30
+    #: Days an escalation (summary passed to an office) is kept; the consent question says so.
+    escalation_retention_days: int = 90
 
     # --- chat rules --------------------------------------------------------------------
     #: Longest accepted user message, in characters (longer: HTTP 413).
@@ -139,6 +146,13 @@ def load_settings(environ: "os._Environ[str] | dict | None" = None) -> Settings:
         raise SettingsError(
             "ADVISOR_DEV_ROUTES=1 is only allowed with ADVISOR_ENVIRONMENT=development "
             "(it lets anyone post messages into any conversation)."
+        )
+    if settings.environment != "development" and settings.internal_token.lower() in _PLACEHOLDER_SECRETS | {
+        "dev-internal-token"
+    }:
+        raise SettingsError(
+            "ADVISOR_INTERNAL_TOKEN must be set to a real secret outside development "
+            "(ADVISOR_ENVIRONMENT=%s)." % settings.environment
         )
     if settings.rate_limit_per_minute < 1:
         raise SettingsError("ADVISOR_RATE_LIMIT_PER_MINUTE must be at least 1.")

@@ -67,6 +67,7 @@ class Stack:
     actions_port: int = 5055
     gateway_port: int = 8000
     engine_token: str = "dev-engine-token"
+    internal_token: str = "dev-internal-token"
     extra_env: Dict[str, str] = field(default_factory=dict)
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
@@ -89,6 +90,9 @@ class Stack:
                 "ADVISOR_ACTIONS_WEBHOOK": f"http://127.0.0.1:{self.actions_port}/webhook",
                 "ADVISOR_ENGINE_DB": str(self.var_dir / "engine.db"),
                 "ADVISOR_GATEWAY_PORT": str(self.gateway_port),
+                # The action server records escalations through the gateway's /internal routes.
+                "ADVISOR_GATEWAY_URL": self.gateway_url,
+                "ADVISOR_INTERNAL_TOKEN": self.internal_token,
                 "HF_HUB_OFFLINE": "1",
                 "TRANSFORMERS_OFFLINE": "1",
                 "TOKENIZERS_PARALLELISM": "false",

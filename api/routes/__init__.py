@@ -1,8 +1,9 @@
-"""The gateway's routers: the v1 chat API under /api/v1; health, the widget script and its demo page at the root."""
+"""The gateway's routers: the v1 chat API under /api/v1; health, the widget script and its demo page at the root;
+/internal for the action server (shared secret)."""
 
 from fastapi import APIRouter
 
-from api.routes import chat, events, health, sessions, widget
+from api.routes import chat, events, health, internal, sessions, widget
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(sessions.router)
@@ -13,3 +14,4 @@ api_router.include_router(widget.router)
 root_router = APIRouter()
 root_router.include_router(health.router)
 root_router.include_router(widget.page_router)
+root_router.include_router(internal.router)

@@ -31,4 +31,5 @@ def test_bad_number_names_the_variable():
 def test_demo_secret_refused_outside_development():
     with pytest.raises(SettingsError, match="ADVISOR_ENGINE_TOKEN"):
         load_settings({"ADVISOR_ENVIRONMENT": "production"})
-    assert load_settings({"ADVISOR_ENVIRONMENT": "production", "ADVISOR_ENGINE_TOKEN": "x" * 32})
+    assert load_settings({"ADVISOR_ENVIRONMENT": "production", "ADVISOR_ENGINE_TOKEN": "x" * 32,
+                          "ADVISOR_INTERNAL_TOKEN": "y" * 32})
