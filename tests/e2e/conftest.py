@@ -22,7 +22,8 @@ E2E_RATE_LIMIT = 15
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     settings = load_settings()
-    model = model_path(settings.var_dir)
+    # ADVISOR_TEST_MODEL pins another trained model (e.g. while the training data is edited).
+    model = Path(os.environ.get("ADVISOR_TEST_MODEL") or model_path(settings.var_dir))
     if not model.exists():
         pytest.fail(f"no trained Rasa model at {model}: run `make train` (make test does it)")
     for needed in (settings.model_dir, settings.index_dir / "current"):
