@@ -1,5 +1,7 @@
 """rasa-sdk actions, one module per capability. Importing registers the actions; nothing loads."""
 
 from actions.answer import ActionAnswer, ActionMoreDetail  # noqa: F401
-from actions.handoff import ActionHandoff  # noqa: F401
+from actions.forms import ValidateHandoffForm  # noqa: F401
+from actions.handoff import (ActionAskDistrictCode, ActionAskHandoffConsent, ActionHandoff,  # noqa: F401
+                             ActionHandoffCancel, ActionHandoffStart)
 from actions.smalltalk import ActionSmalltalk  # noqa: F401

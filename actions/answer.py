@@ -12,12 +12,13 @@ import logging
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import runtime
 from actions.context import Turn, read_turn
 from actions.messages import send, talk_to_person_button
-from bot import texts
+from bot import texts, urgency
 from bot.i18n import format_date, language_name, translate
 
 logger = logging.getLogger(__name__)
@@ -136,6 +137,29 @@ def best_answer(kb, turn: Turn, threshold: float) -> Tuple[Optional[Any], list]:
     return choose_hit(hits, turn, threshold), hits
 
 
+#: Unanswered low-confidence messages in a row after which the bot offers a person itself.
+FALLBACKS_BEFORE_HANDOFF = 2
+
+
+def handoff_events(tracker: Tracker, turn: Turn, topic: Optional[str], answered: bool,
+                   start: bool = False, kind: Optional[str] = None) -> List[Dict[str, Any]]:
+    """Slots the handoff reads: the conversation's topic, the fallback streak, whether to start it.
+
+    ``start_handoff`` is set on every turn (true or false) because a rule reads it right after
+    this action (bot/data/rules.yml).
+    """
+    streak = 0
+    if turn.intent == "nlu_fallback" and not answered:
+        streak = int(tracker.get_slot("fallback_count") or 0) + 1
+    start = start or streak >= FALLBACKS_BEFORE_HANDOFF
+    events = [SlotSet("fallback_count", 0 if start else streak), SlotSet("start_handoff", start)]
+    if topic:
+        events.append(SlotSet("last_topic", topic))
+    if kind:
+        events.append(SlotSet("handoff_urgency", kind))
+    return events
+
+
 class ActionAnswer(Action):
     def name(self) -> Text:
         return "action_answer"
@@ -144,16 +168,21 @@ class ActionAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         turn = read_turn(tracker)
+        intent_topic = INTENT_TOPICS.get(turn.intent)
+        kind = urgency.detect(turn.text)
+        if kind:
+            # Urgent, or a refusal: a person must look at it; action_handoff_start says why.
+            return handoff_events(tracker, turn, intent_topic, answered=True, start=True, kind=kind)
         kb = runtime.knowledge_base()
         if not turn.text or turn.text.startswith("/"):
             # A topic button (payload, no words): offer the topic's articles to choose from.
             topic_menu(dispatcher, kb, turn)
-            return []
+            return handoff_events(tracker, turn, intent_topic, answered=True)
         threshold = runtime.settings().no_answer_threshold
         hit, hits = best_answer(kb, turn, threshold)
         if hit is None:
             no_answer(dispatcher, turn)
-            return []
+            return handoff_events(tracker, turn, intent_topic, answered=False)
         article, fallback = pick_version(kb, hit.article_id, turn.lang)
         section = matching_section(kb, hit, article)
         body = f"{section.heading}\n{section.text}" if section else article.summary
@@ -169,7 +198,7 @@ class ActionAnswer(Action):
             sources=sources_of(article),
             articles=[article.id],
         )
-        return []
+        return handoff_events(tracker, turn, public_topic(article.topic), answered=True)
 
 
 def no_answer(dispatcher: CollectingDispatcher, turn: Turn) -> None:

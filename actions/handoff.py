@@ -1,29 +1,282 @@
-"""Hand the person over to a human: names who is responsible and how to reach them.
+"""Hand the person over to the named office responsible for them (the ``handoff_form``).
 
-The full flow (place → district → named office, consent, escalation record) is the handoff
-issue's; until then this explains who helps and asks where the person lives.
+Flow (rules in bot/data/rules.yml): a trigger → ``action_handoff_start`` (intro, or an "act now"
+message for urgent cases) → ``handoff_form`` asks only for what it lacks: the place
+(``district_code``, validated in actions/forms.py) and consent (``handoff_consent``) →
+``action_handoff`` records the escalation (only with consent) and shows the contact card.
+``action_handoff_cancel`` stops it at any step. ``district_code`` holds a Kreisschlüssel, or
+``outside`` (not in Sachsen-Anhalt: the form ends without asking consent) or ``statewide``
+(place not found twice: the WelcomeCenter).
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import datetime as dt
+import logging
+import re
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.context import read_turn
-from actions.messages import send
-from bot import texts
-from bot.i18n import translate
+from actions import runtime
+from actions.context import Turn, read_turn
+from actions.escalation import german_summary, post_escalation, shown_articles, user_summary
+from actions.messages import button, send
+from bot import texts, urgency
+from bot.contacts.card import contact_card
+from bot.contacts.directory import Directory, find_responsible_contact, load_directory
+from bot.contacts.districts import DISTRICTS, is_district_code
+from bot.i18n import language_name, translate
+
+logger = logging.getLogger(__name__)
+
+OUTSIDE, STATEWIDE = "outside", "statewide"
+FEDERAL_CONTACT = "bamf-buergerservice"
+#: The federal portal for skilled workers (source of several facts in shared/domain/FACTS.md).
+MAKE_IT_IN_GERMANY = {"id": "make-it-in-germany", "title": "Make it in Germany",
+                      "url": "https://www.make-it-in-germany.com/"}
+#: Article shown with the "act now" message for an expiring permit.
+RENEWAL_ARTICLE = "residence-renewal-fiktion"
+_URGENT_TEXTS = {urgency.PERMIT_EXPIRY: texts.URGENT_PERMIT_EXPIRY, urgency.DEPORTATION: texts.URGENT_DEPORTATION,
+                 urgency.DEADLINE: texts.URGENT_DEADLINE}
+_INTENT_TOPICS = {"ask_recognition": "recognition", "ask_residence": "residence",
+                  "ask_language_course": "language_course", "ask_eu_employment": "eu_employment",
+                  "ask_living": "living"}
+# Naming the foreigners' authority (or a residence document) makes it a residence matter.
+_AUTHORITY_CUES = re.compile(
+    r"ausländerbeh|auslaenderbeh|auslanderbeh|foreigners.? (authority|office)|immigration office|"
+    r"blaue karte|blue card|aufenthalt|residence permit|visa|visum|"
+    r"دائرة الأجانب|مكتب الأجانب|الإقامة|اقامة|إقامة|"
+    r"відомств\w* у справах іноземц|міграційн|посвідк|ведомств\w* по делам иностранц|внж|"
+    r"yabancılar dairesi|oturum izni|urząd do spraw cudzoziemców|karta pobytu|"
+    r"biroul pentru străini|permis de ședere|اداره اتباع|اقامت|sở ngoại kiều|thẻ cư trú",
+    re.IGNORECASE,
+)
+
+_directory: Optional[Directory] = None
+
+# Slots the form uses; reset when a handoff ends so the next one asks again.
+FORM_STATE_SLOTS = ("handoff_consent", "place_question", "place_attempts", "handoff_retries", "handoff_urgency")
+
+
+def directory() -> Directory:
+    """The offices of knowledge/contacts (read once per action server)."""
+    global _directory
+    if _directory is None:
+        _directory = load_directory(runtime.settings().knowledge_dir)
+    return _directory
+
+
+def use_directory(value: Optional[Directory]) -> None:
+    """Install a directory (tests)."""
+    global _directory
+    _directory = value
+
+
+def real_district(tracker: Tracker) -> Optional[str]:
+    code = tracker.get_slot("district_code")
+    return code if is_district_code(code) else None
+
+
+def responsible_contact(tracker: Tracker):
+    """The office for the conversation's topic and the user's district (routing: bot.contacts.directory)."""
+    return find_responsible_contact(directory(), tracker.get_slot("last_topic"), real_district(tracker))
+
+
+def district_label(tracker: Tracker) -> str:
+    code = real_district(tracker)
+    return f"{DISTRICTS[code]}" if code else "Sachsen-Anhalt"
+
+
+def infer_topic(turn: Turn) -> Optional[str]:
+    """The topic of the message that asked for a person, if it says one."""
+    if _AUTHORITY_CUES.search(turn.text or ""):
+        return "residence"
+    if turn.intent in _INTENT_TOPICS:
+        return _INTENT_TOPICS[turn.intent]
+    if not turn.text or turn.text.startswith("/"):
+        return None
+    try:
+        from actions.answer import best_answer, public_topic
+
+        hit, _ = best_answer(runtime.knowledge_base(), turn, runtime.settings().no_answer_threshold)
+    except Exception as exc:  # no index yet: the topic stays unknown, the routing still works
+        logger.warning("topic not inferred: %s", type(exc).__name__)
+        return None
+    return public_topic(hit.topic) if hit is not None else None
+
+
+def reset_events(keep_district: bool) -> List[Dict[str, Any]]:
+    events = [SlotSet(name, None) for name in FORM_STATE_SLOTS]
+    if not keep_district:
+        events.append(SlotSet("district_code", None))
+    return events
+
+
+class ActionHandoffStart(Action):
+    """Before the form: say what happens next, or "act now" for an urgent case."""
+
+    def name(self) -> Text:
+        return "action_handoff_start"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        turn = read_turn(tracker)
+        kind = urgency.detect(turn.text) or tracker.get_slot("handoff_urgency")
+        topic = "residence" if urgency.is_urgent(kind) else (infer_topic(turn) or tracker.get_slot("last_topic"))
+        keep = real_district(tracker) is not None
+        events = reset_events(keep_district=keep) + [SlotSet("handoff_urgency", kind), SlotSet("last_topic", topic)]
+        sources: List[Dict[str, str]] = []
+        if urgency.is_urgent(kind):
+            lines = [translate(turn.lang, _URGENT_TEXTS[kind])]
+            if keep:
+                office = find_responsible_contact(directory(), topic, real_district(tracker)).name
+                lines.append(translate(turn.lang, texts.URGENT_OFFICE, office=office))
+            if kind == urgency.PERMIT_EXPIRY:
+                sources = _article_sources(RENEWAL_ARTICLE, turn.lang)
+            text = "\n\n".join(lines)
+        elif kind == urgency.REFUSAL:
+            text = translate(turn.lang, texts.HANDOFF_PERSONAL_CASE)
+        else:
+            text = translate(turn.lang, texts.HANDOFF_START)
+        send(dispatcher, turn, text, "handoff", sources=sources)
+        return events
+
+
+def _article_sources(article_id: str, lang: str) -> List[Dict[str, str]]:
+    try:
+        kb = runtime.knowledge_base()
+        article = kb.article(article_id, lang) or kb.article(article_id, "de")
+    except Exception:
+        return []
+    return [{"id": article.id, "title": s.title, "url": s.url} for s in article.sources] if article else []
+
+
+class ActionAskDistrictCode(Action):
+    """The form's place question: first time, again after an unknown place, or which town."""
+
+    def name(self) -> Text:
+        return "action_ask_district_code"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        turn = read_turn(tracker)
+        question = tracker.get_slot("place_question") or {}
+        candidates = question.get("candidates") or []
+        buttons = []
+        if candidates:
+            text = translate(turn.lang, texts.ASK_PLACE_WHICH)
+            plz = question.get("plz") or ""
+            for place, _code, district in candidates:
+                value = f"{plz} {place}".strip().replace('"', "")
+                buttons.append({"title": f"{place} ({district})",
+                                "payload": '/inform_location{"place": "%s"}' % value})
+        elif (tracker.get_slot("place_attempts") or 0) > 0:
+            text = translate(turn.lang, texts.ASK_PLACE_AGAIN)
+        else:
+            text = translate(turn.lang, texts.ASK_PLACE)
+        send(dispatcher, turn, text, "handoff", buttons=buttons)
+        return []
+
+
+class ActionAskHandoffConsent(Action):
+    """The consent question: what is passed on, to whom, for how long."""
+
+    def name(self) -> Text:
+        return "action_ask_handoff_consent"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        turn = read_turn(tracker)
+        contact = responsible_contact(tracker)
+        lines = []
+        if (tracker.get_slot("handoff_retries") or 0) > 0:
+            lines.append(translate(turn.lang, texts.ASK_CONSENT_AGAIN))
+        elif tracker.get_slot("district_code") == STATEWIDE:
+            lines.append(translate(turn.lang, texts.PLACE_STATEWIDE))
+        lines.append(translate(turn.lang, texts.ASK_CONSENT, office=contact.name,
+                               language=language_name(turn.lang, turn.lang, capitalize=False),
+                               district=district_label(tracker), days=runtime.settings().escalation_retention_days))
+        buttons = [button(turn.lang, texts.BUTTON_CONSENT_YES, "/affirm"),
+                   button(turn.lang, texts.BUTTON_CONSENT_NO, "/deny")]
+        send(dispatcher, turn, "\n\n".join(lines), "handoff", buttons=buttons)
+        return []
 
 
 class ActionHandoff(Action):
+    """The form is complete: record the escalation (with consent only) and show the contact card."""
+
     def name(self) -> Text:
         return "action_handoff"
 
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
         turn = read_turn(tracker)
-        send(dispatcher, turn, translate(turn.lang, texts.HANDOFF_INTRO), "handoff")
-        return []
+        if tracker.get_slot("district_code") == OUTSIDE:
+            federal = directory().get(FEDERAL_CONTACT)
+            card = contact_card(federal, turn.lang) if federal else None
+            send(dispatcher, turn, translate(turn.lang, texts.PLACE_OUTSIDE), "handoff",
+                 sources=[MAKE_IT_IN_GERMANY], contact=card,
+                 handoff={"escalation_id": None, "contact_id": federal.id if federal else None,
+                          "district_code": None})
+            return reset_events(keep_district=False)
+        district_code = real_district(tracker)
+        topic = tracker.get_slot("last_topic")
+        kind = tracker.get_slot("handoff_urgency")
+        contact = responsible_contact(tracker)
+        escalation_id = None
+        if tracker.get_slot("handoff_consent") is True:
+            escalation_id = await post_escalation(self._payload(tracker, turn, contact, district_code, topic, kind))
+            message = texts.HANDOFF_SHARED if escalation_id else texts.HANDOFF_RECORD_FAILED
+        else:
+            # No consent: nothing is stored, but the user still learns whom to contact.
+            message = texts.HANDOFF_NOT_SHARED
+        lines = [translate(turn.lang, message, office=contact.name)]
+        if urgency.is_urgent(kind):
+            lines.append(translate(turn.lang, texts.HANDOFF_CONTACT_TODAY))
+        send(dispatcher, turn, " ".join(lines), "handoff", contact=contact_card(contact, turn.lang),
+             handoff={"escalation_id": escalation_id, "contact_id": contact.id, "district_code": district_code})
+        return reset_events(keep_district=district_code is not None)
+
+    @staticmethod
+    def _payload(tracker: Tracker, turn: Turn, contact, district_code, topic, kind) -> Dict[str, Any]:
+        events = tracker.events or []
+        titles = []
+        try:
+            kb = runtime.knowledge_base()
+            for article_id in shown_articles(events):
+                article = kb.article(article_id, "de")
+                if article is not None:
+                    titles.append(article.title)
+        except Exception:  # no index: the summary names no articles
+            pass
+        return {
+            "session_id": tracker.sender_id,
+            "lang": turn.lang,
+            "district_code": district_code,
+            "topic": topic or "general",
+            "contact_id": contact.id,
+            "summary_de": german_summary(topic, district_code, turn.lang, kind, titles, contact.name),
+            "summary_user": user_summary(events),
+            "consent": True,
+            "consent_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+            "urgent": urgency.is_urgent(kind),
+        }
+
+
+class ActionHandoffCancel(Action):
+    """"cancel" at any step: stop the form, pass nothing on."""
+
+    def name(self) -> Text:
+        return "action_handoff_cancel"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        turn = read_turn(tracker)
+        send(dispatcher, turn, translate(turn.lang, texts.HANDOFF_CANCELLED), "handoff")
+        events: List[Dict[str, Any]] = []
+        if tracker.active_loop.get("name"):
+            events += [ActiveLoop(None), SlotSet("requested_slot", None)]
+        return events + reset_events(keep_district=real_district(tracker) is not None)

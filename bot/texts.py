@@ -54,12 +54,72 @@ BUTTON_RESIDENCE = N_("Visa and residence")
 BUTTON_LANGUAGE_COURSE = N_("German courses")
 BUTTON_EU_EMPLOYMENT = N_("Rights of EU workers")
 
-# --- handoff (the full form comes with the handoff issue) ---------------------------------
+# --- handoff (actions/handoff.py, actions/forms.py) ---------------------------------------
 HANDOFF_INTRO = N_(
     "A counsellor can look at your personal situation. For residence matters the foreigners' "
     "authority (Ausländerbehörde) of your district is responsible; for recognition the free IQ "
     "counselling helps. Tell me where you live (town or postcode) so I can name the right office."
 )
+HANDOFF_START = N_(
+    "I will find the office that is responsible for you and, if you agree, pass on your question. "
+    "You can write \"cancel\" at any time."
+)
+HANDOFF_PERSONAL_CASE = N_(
+    "A decision about your own case, such as a refusal, needs a person who can look at your "
+    "documents. I will find the office that is responsible for you."
+)
+URGENT_PERMIT_EXPIRY = N_(
+    "Act now: apply to extend your residence permit BEFORE it expires. If you apply in time, your "
+    "current permit continues to apply until the decision, and you receive a certificate "
+    "(Fiktionsbescheinigung, § 81(4) AufenthG). Contact your foreigners' authority "
+    "(Ausländerbehörde) today."
+)
+URGENT_DEPORTATION = N_(
+    "Act now: a letter asking you to leave Germany (Ausreiseaufforderung) or about deportation "
+    "(Abschiebung) has deadlines. The date on your letter counts. Get advice today from a "
+    "counselling service or a lawyer, and contact your foreigners' authority (Ausländerbehörde)."
+)
+URGENT_DEADLINE = N_(
+    "Act now: the deadline for an objection or a lawsuit (Widerspruch, Klage) is written on your "
+    "letter, and that date counts. Get advice immediately, before the deadline ends."
+)
+URGENT_OFFICE = N_("Responsible for you: {office}.")
+ASK_PLACE = N_("Where do you live? Please write your town or your postcode (PLZ).")
+ASK_PLACE_AGAIN = N_(
+    "I could not find this place in Sachsen-Anhalt. Please write the name of your town or your "
+    "5-digit postcode (PLZ)."
+)
+ASK_PLACE_WHICH = N_("This postcode belongs to several districts. Which town do you live in?")
+PLACE_STATEWIDE = N_(
+    "I could not find your place. The WelcomeCenter Sachsen-Anhalt helps people all over "
+    "Sachsen-Anhalt and knows the regional contacts."
+)
+PLACE_OUTSIDE = N_(
+    "This place is not in Sachsen-Anhalt, and I only know the offices in Sachsen-Anhalt. The "
+    "foreigners' authority (Ausländerbehörde) of the place where you live is responsible for you. "
+    "General information from the federal government: the BAMF Bürgerservice and the portal "
+    "Make it in Germany."
+)
+ASK_CONSENT = N_(
+    "May I pass on your request to {office}? They would receive a short summary of your "
+    "question, your language ({language}) and your district ({district}). It is kept for "
+    "{days} days. Without your consent nothing is passed on, and I will still show you how to "
+    "reach the office."
+)
+ASK_CONSENT_AGAIN = N_("Please answer yes or no.")
+BUTTON_CONSENT_YES = N_("Yes, pass it on")
+BUTTON_CONSENT_NO = N_("No, do not pass it on")
+HANDOFF_SHARED = N_(
+    "Done. {office} has received a short summary of your question, your language and your "
+    "district. You can also contact the office directly:"
+)
+HANDOFF_NOT_SHARED = N_("Nothing has been passed on. You can contact the office directly:")
+HANDOFF_RECORD_FAILED = N_(
+    "Because of a technical problem I could not pass on your request; nothing was stored. Please "
+    "contact the office directly:"
+)
+HANDOFF_CONTACT_TODAY = N_("Please contact them today.")
+HANDOFF_CANCELLED = N_("Cancelled. Nothing has been passed on. What else would you like to know?")
 
 # --- contact cards (bot/contacts/card.py) -------------------------------------------------
 CONTACT_CHECK_WEBSITE = N_("Please check the current address and opening hours on the office's website.")

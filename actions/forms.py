@@ -1,0 +1,117 @@
+"""``validate_handoff_form``: turns what the user typed into the form's slots.
+
+- ``district_code``: the place from the message (entities ``place``/``plz`` or the free text)
+  through ``resolve_place``. found → the Kreisschlüssel; ambiguous → ``place_question`` keeps
+  the candidates and the question asks which town; outside Sachsen-Anhalt → ``outside`` and the
+  form ends; unknown → asked once more, then ``statewide`` (the WelcomeCenter).
+- ``handoff_consent``: yes/no (intents affirm/deny, the buttons send them); anything else asks again.
+
+Every answer to a question fills some slot, so the form is never rejected by an answer; only
+``cancel`` leaves it (rule in bot/data/rules.yml).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import FormValidationAction
+
+from actions.context import read_turn
+from actions.handoff import OUTSIDE, STATEWIDE
+from bot.contacts.names import name_keys
+from bot.contacts.places import AMBIGUOUS, FOUND, OUTSIDE as PLACE_OUTSIDE, resolve_place
+
+#: Slots the extraction sets beside the required ones; rasa-sdk would drop them (see below).
+HELPER_SLOTS = ("place_question", "place_attempts", "handoff_retries")
+#: Unknown places accepted before the state-wide WelcomeCenter is offered instead.
+MAX_PLACE_ATTEMPTS = 2
+
+
+def _place_text(tracker: Tracker) -> str:
+    """The text to resolve: an entity from a button payload, else the message itself."""
+    turn = read_turn(tracker)
+    if turn.text.startswith("/"):
+        return " ".join(filter(None, (turn.entity("plz"), turn.entity("place"))))
+    return turn.text
+
+
+def _pick_candidate(text: str, candidates: List[List[str]]) -> Optional[str]:
+    """The district of the candidate the answer names exactly ("Lieskau", "Saalekreis")."""
+    key = name_keys(text)[0] if text else ""
+    for place, code, district in candidates:
+        if key and key in (name_keys(place)[0], name_keys(district)[0]):
+            return code
+    return None
+
+
+class ValidateHandoffForm(FormValidationAction):
+    def name(self) -> Text:
+        return "validate_handoff_form"
+
+    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: Dict[Text, Any]) -> List[Text]:
+        # Outside Sachsen-Anhalt there is no office to pass anything on to: no consent question.
+        if tracker.slots.get("district_code") == OUTSIDE:
+            return ["district_code"]
+        return domain_slots
+
+    async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+        # rasa-sdk returns only required slots; the helper slots must reach the tracker too
+        # (they also tell Rasa that the answer was understood, so the form is not rejected).
+        events = await super().get_validation_events(dispatcher, tracker, domain)
+        returned = {event["name"] for event in events}
+        for name, value in tracker.slots_to_validate().items():
+            if name in HELPER_SLOTS and name not in returned:
+                events.append(SlotSet(name, value))
+        return events
+
+    async def extract_district_code(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                    domain: Dict[Text, Any]) -> Dict[Text, Any]:
+        requested = tracker.get_slot("requested_slot") == "district_code"
+        if tracker.get_slot("district_code") and not requested:
+            return {}
+        turn = read_turn(tracker)
+        if turn.intent == "cancel":
+            return {}
+        text = _place_text(tracker)
+        question = tracker.get_slot("place_question") or {}
+        candidates = question.get("candidates") or []
+        if candidates and requested:
+            code = _pick_candidate(text, candidates)
+            if code:
+                return {"district_code": code, "place_question": None}
+            if question.get("plz"):
+                combined = resolve_place(f"{question['plz']} {text}")
+                if combined.status == FOUND:
+                    return {"district_code": combined.district_code, "place_question": None}
+        resolution = resolve_place(text)
+        if resolution.status == FOUND:
+            return {"district_code": resolution.district_code, "place_question": None, "place_attempts": 0}
+        if resolution.status == PLACE_OUTSIDE:
+            return {"district_code": OUTSIDE, "place_question": None}
+        if resolution.status == AMBIGUOUS:
+            return {"place_question": {"plz": resolution.plz,
+                                       "candidates": [list(c) for c in resolution.candidates]}}
+        if not requested:
+            return {}  # the message that started the form named no place: the form asks
+        attempts = int(tracker.get_slot("place_attempts") or 0) + 1
+        if attempts >= MAX_PLACE_ATTEMPTS:
+            return {"district_code": STATEWIDE, "place_question": None, "place_attempts": attempts}
+        return {"place_attempts": attempts, "place_question": None}
+
+    async def extract_handoff_consent(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                                      domain: Dict[Text, Any]) -> Dict[Text, Any]:
+        if tracker.get_slot("requested_slot") != "handoff_consent":
+            return {}
+        intent = read_turn(tracker).intent
+        if intent == "affirm":
+            return {"handoff_consent": True}
+        if intent == "deny":
+            return {"handoff_consent": False}
+        if intent == "cancel":
+            return {}
+        return {"handoff_retries": int(tracker.get_slot("handoff_retries") or 0) + 1}
