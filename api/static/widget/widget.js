@@ -162,7 +162,12 @@
     ui.launcher.appendChild(icon("chat"));
     ui.launcherText = ui.launcher.appendChild(el("span"));
     wrap.appendChild(ui.launcher);
+    return styled;
+  }
 
+  // The open chat is built on first use: the closed button paints sooner without it.
+  function ensurePanel() {
+    if (ui.panel) return;
     var panel = ui.panel = el("div", "panel");
     panel.id = "sa-panel";
     panel.hidden = true;
@@ -172,7 +177,7 @@
     panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { event.preventDefault(); close(); }
     });
-    wrap.appendChild(panel);
+    ui.wrap.appendChild(panel);
 
     var head = panel.appendChild(el("div", "head"));
     var titles = head.appendChild(el("div", "titles"));
@@ -231,7 +236,7 @@
 
     ui.alert = panel.appendChild(el("div", "alert"));
     ui.alert.setAttribute("role", "alert");
-    ui.status = panel.appendChild(el("p", "status vh"));
+    ui.status = panel.appendChild(el("p", "status"));
     ui.status.setAttribute("role", "status");
 
     var form = ui.form = panel.appendChild(el("form", "composer"));
@@ -251,7 +256,10 @@
     ui.send = form.appendChild(el("button", "primary"));
     ui.send.type = "submit";
     form.addEventListener("submit", function (event) { event.preventDefault(); submit(); });
-    return styled;
+    applyPanelTexts();
+    if (languages) fillLanguages(languages);
+    renderHistory();
+    setTyping(false);
   }
 
   function applyTexts(data) {
@@ -261,6 +269,10 @@
     ui.wrap.lang = data.lang;
     ui.wrap.dir = data.dir;
     ui.launcherText.textContent = texts.launcher;
+    if (ui.panel) applyPanelTexts();
+  }
+
+  function applyPanelTexts() {
     ui.title.textContent = texts.title;
     ui.subtitle.textContent = texts.subtitle;
     ui.close.setAttribute("aria-label", texts.close);
@@ -287,6 +299,7 @@
 
   function fillLanguages(list) {
     languages = list;
+    if (!ui.panel) return;
     ui.select.textContent = "";
     list.forEach(function (language) {
       var option = el("option", null, language.name);
@@ -378,6 +391,7 @@
   }
 
   function show(item, persist) {
+    ensurePanel();
     var node = ui.log.appendChild(renderItem(item));
     if (persist) {
       state.items.push(item);
@@ -393,7 +407,6 @@
   }
 
   function setTyping(on) {
-    ui.typing.classList.toggle("on", on);
     ui.typing.querySelector(".dots").hidden = !on;
     ui.typingText.hidden = !on;
     if (on) ui.scroll.scrollTop = ui.scroll.scrollHeight;
@@ -462,7 +475,7 @@
           return;
         }
         pending.remove();
-        show({ kind: "user", text: shown }, true);
+        var asked = show({ kind: "user", text: shown }, true);
         var reply = result.data;
         reply.messages.forEach(function (message) {
           show({
@@ -470,6 +483,8 @@
             sources: message.sources, contact: message.contact,
           }, true);
         });
+        // Start reading at the question, not at the end of a long answer.
+        ui.scroll.scrollTop = asked.offsetTop - 8;
         var meta = reply.meta || {};
         if (meta.topic === "handoff" || meta.handoff) {
           state.listening = true; // a counsellor may answer from now on
@@ -619,6 +634,7 @@
     if (!texts) return;
     state.open = true;
     save();
+    ensurePanel();
     ui.panel.hidden = false;
     ui.launcher.hidden = true;
     ui.launcher.setAttribute("aria-expanded", "true");
@@ -628,7 +644,7 @@
   }
 
   function close() {
-    if (!texts) return;
+    if (!texts || !ui.panel) return;
     state.open = false;
     save();
     ui.confirm.hidden = true;
@@ -659,18 +675,17 @@
     var textsLoaded = fetchTexts(state.lang || preferredLanguages().join(","));
     var host = document.createElement("sa-advisor");
     var root = host.attachShadow({ mode: "open" }); // open: accessibility checkers can see in
+    document.body.appendChild(host); // connected first, so the stylesheet starts loading at once
     var styled = build(root);
-    document.body.appendChild(host);
     Promise.all([styled, textsLoaded]).then(function (results) {
       applyTexts(results[1]);
-      renderHistory();
-      setTyping(false);
       ui.wrap.hidden = false;
       if (state.open) open(false);
       listen();
-      // Two frames: the second callback runs once the first frame with the button was painted.
+      // A task queued from the frame callback runs once that frame, the first with the button,
+      // has been painted.
       requestAnimationFrame(function () {
-        requestAnimationFrame(function () { performance.mark("sa-advisor:launcher-painted"); });
+        setTimeout(function () { performance.mark("sa-advisor:launcher-painted"); }, 0);
       });
       return fetch(API + "languages", { credentials: "omit" })
         .then(function (response) { return response.json(); })
