@@ -55,6 +55,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url")
     parser.add_argument("--count", type=int, default=100)
+    parser.add_argument("--model", help="trained Rasa model (default: the one for the current inputs)")
     args = parser.parse_args()
     stack = None
     url = args.url
@@ -63,7 +64,8 @@ def main() -> int:
         var_dir = Path(tempfile.mkdtemp(prefix="advisor-bench-"))
         (var_dir / "models").symlink_to(settings.var_dir / "models")
         (var_dir / "index").symlink_to(settings.index_dir)
-        stack = Stack(var_dir=var_dir, model=model_path(settings.var_dir), engine_port=free_port(),
+        stack = Stack(var_dir=var_dir, model=Path(args.model) if args.model else model_path(settings.var_dir),
+                      engine_port=free_port(),
                       actions_port=free_port(), gateway_port=free_port(),
                       extra_env={"ADVISOR_RATE_LIMIT_PER_MINUTE": "1000"})
         stack.start()
