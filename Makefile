@@ -45,8 +45,9 @@ check: venvs ## validate knowledge, translations and Rasa data
 test-unit: venvs ## fast tests, no servers
 	@$(APP) -m pytest tests/unit -q
 
-test-rasa: train ## held-out NLU test set, per-language accuracy
+test-rasa: train ## held-out NLU test set, per-language accuracy; dialogue test stories
 	@$(APP) -m bot eval-nlu
+	@$(APP) -m bot test-stories
 
 test-integration: setup ## real action server code, real index, real model
 	@$(APP) -m pytest tests/integration -q

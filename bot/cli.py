@@ -182,6 +182,11 @@ def _add_train(commands) -> None:
     command.set_defaults(run=run_eval_nlu)
     command = commands.add_parser("validate-data", help="check that Rasa's domain, rules and NLU data agree")
     command.set_defaults(run=run_validate_data)
+    command = commands.add_parser(
+        "test-stories", help="the dialogue test stories (tests/rasa/test_stories.yml) against the model",
+        description="Run `rasa test core` on tests/rasa/test_stories.yml with the model of the current "
+                    "training data; exit code 1 on any wrong prediction.")
+    command.set_defaults(run=run_test_stories)
 
 
 def run_validate_data(args: argparse.Namespace, settings: Settings) -> int:
@@ -214,6 +219,29 @@ def run_eval_nlu(args: argparse.Namespace, settings: Settings) -> int:
         print("No trained model for the current training data: run `python -m bot train` first.")
         return 1
     return run(model, settings.var_dir.parent / "results" / "nlu")
+
+
+def run_test_stories(args: argparse.Namespace, settings: Settings) -> int:
+    import subprocess
+
+    from bot.settings import PROJECT_ROOT
+    from bot.training import ENGINE_BIN, engine_environment, model_path
+
+    model = model_path(settings.var_dir)
+    if not model.exists():
+        print("No trained model for the current training data: run `python -m bot train` first.")
+        return 1
+    out = settings.var_dir.parent / "results" / "stories"
+    command = [str(ENGINE_BIN / "rasa"), "test", "core", "--stories", "tests/rasa/test_stories.yml",
+               "--model", str(model), "--fail-on-prediction-errors", "--out", str(out)]
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=engine_environment(),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    if result.returncode != 0:
+        print(result.stdout[-4000:])
+        print(f"Test stories failed; details in {out / 'failed_test_stories.yml'}.")
+        return 1
+    print(f"Test stories passed (report in {out}).")
+    return 0
 
 
 # --- serve ----------------------------------------------------------------------------------
