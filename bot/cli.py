@@ -101,10 +101,12 @@ def run_build_index(args: argparse.Namespace, settings: Settings) -> int:
     from bot.knowledge.check import format_report
     from bot.knowledge.embedder import HashingEmbedder, ModelNotFoundError, SentenceTransformerEmbedder
     from bot.knowledge.index import KnowledgeCheckFailed, build_index
+    from bot.training import cache_dir
 
     embedder = HashingEmbedder() if args.fake_embedder else SentenceTransformerEmbedder(settings.model_dir)
     try:
-        result = build_index(settings.knowledge_dir, settings.index_dir, embedder, force=args.force)
+        cache = None if args.fake_embedder else cache_dir() / "embeddings"
+        result = build_index(settings.knowledge_dir, settings.index_dir, embedder, force=args.force, cache_dir=cache)
     except KnowledgeCheckFailed as exc:
         for line in format_report(exc.problems, root=settings.knowledge_dir.parent):
             print(line)

@@ -107,8 +107,12 @@ def build_index(
     embedder: Embedder,
     force: bool = False,
     today: Optional[dt.date] = None,
+    cache_dir: Optional[Path] = None,
 ) -> BuildResult:
     """Check, chunk and embed the articles into a new build and make it current.
+
+    ``cache_dir`` holds the embedding cache (default ``index_dir/embedding-cache``); the
+    command line points it at the machine-wide cache so a fresh clone re-embeds nothing.
 
     Raises KnowledgeCheckFailed (with the errors) when the check finds errors. Skips the
     build when the current one was made from the same content with the same embedder.
@@ -134,7 +138,7 @@ def build_index(
     articles = load_articles(knowledge_dir)
     chunks = chunk_articles(articles)
     vectors, embedded = embed_with_cache(
-        embedder, [chunk.text for chunk in chunks], cache_path(index_dir, embedder), stored)
+        embedder, [chunk.text for chunk in chunks], cache_path(index_dir, embedder, cache_dir), stored)
 
     build_id = _new_build_id(index_dir, digest)
     temp_dir = index_dir / f"{_TEMP_PREFIX}{build_id}"
@@ -221,9 +225,10 @@ def open_build(build_dir: Path, embedder: Optional[Embedder] = None) -> StoredBu
     return StoredBuild(manifest["build_id"], build_dir, manifest, index, chunks, articles)
 
 
-def cache_path(index_dir: Path, embedder: Embedder) -> Path:
+def cache_path(index_dir: Path, embedder: Embedder, cache_dir: Optional[Path] = None) -> Path:
     """The embedding cache file of ``embedder`` (its name made safe for a file name)."""
-    return Path(index_dir) / CACHE_FOLDER / (re.sub(r"[^A-Za-z0-9._-]", "_", embedder.name) + ".npz")
+    folder = Path(cache_dir) if cache_dir is not None else Path(index_dir) / CACHE_FOLDER
+    return folder / (re.sub(r"[^A-Za-z0-9._-]", "_", embedder.name) + ".npz")
 
 
 def embed_with_cache(
