@@ -47,19 +47,35 @@ def test_an_arabic_question_gets_a_sourced_answer_laid_out_right_to_left(new_pag
     assert requests and all(url.startswith(stack.gateway_url) for url in requests), requests
 
 
-def test_talk_to_a_person_hands_off_and_a_counsellors_reply_arrives_marked_as_from_a_person(new_page, stack):
+def test_a_handoff_ends_with_a_contact_card_and_a_counsellors_reply_arrives_marked_as_from_a_person(
+        new_page, stack, artifacts):
     page = new_page()
     widget = Widget(page, stack.gateway_url).load().open()
     widget.ask(GERMAN_QUESTION)
-    talk = page.locator("sa-advisor .choice", has_text=translate("de", texts.BUTTON_TALK_TO_PERSON)).last
-    talk.click()
-    handoff = translate("de", texts.HANDOFF_INTRO)
-    expect(page.locator(REPLIES).last.locator(".text")).to_have_text(handoff, timeout=60_000)
+    talk = translate("de", texts.BUTTON_TALK_TO_PERSON)
+    _click_and_wait(page, page.locator("sa-advisor .choice", has_text=talk).last)
     # The button's title is what the conversation shows for the visitor, not its payload.
-    expect(page.locator(USER_MESSAGES).last).to_contain_text(translate("de", texts.BUTTON_TALK_TO_PERSON))
-    # The contact card comes with the handoff form; when the engine sends one, it is rendered.
-    if page.locator("sa-advisor .contact").count():
-        expect(page.locator("sa-advisor .contact").last).to_contain_text(translate("de", texts.WIDGET_CONTACT))
+    expect(page.locator(USER_TEXTS).last).to_have_text(talk)
+    # The handoff form asks only for what it lacks: the place, then consent; then the card.
+    consent, ask_place = translate("de", texts.BUTTON_CONSENT_YES), translate("de", texts.ASK_PLACE)
+    for _ in range(3):
+        reply = widget.last_reply()
+        if reply.locator(".contact").count():
+            break
+        if reply.locator(".choice", has_text=consent).count():
+            _click_and_wait(page, reply.locator(".choice", has_text=consent))
+        elif ask_place in reply.locator(".text").inner_text():
+            widget.ask("Magdeburg")
+        else:
+            break
+
+    card = page.locator("sa-advisor li.msg.bot .contact").last
+    expect(card).to_be_visible()
+    expect(card.locator(".contact-title")).to_have_text(translate("de", texts.WIDGET_CONTACT))
+    assert card.locator(".contact-name").inner_text().strip()
+    assert card.locator("dt").count() >= 1 and card.locator("a").count() == 0
+    card.scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "handoff-de-desktop.png")
 
     session_id = widget.stored()["session"]["session_id"]
     published = httpx.post(f"{stack.gateway_url}/api/v1/dev/publish", json={
@@ -141,6 +157,13 @@ def test_delete_removes_the_conversation_here_and_on_the_server(new_page, stack)
     assert _engine_events(engine_db, session["session_id"]) == 0
     page.reload()
     expect(page.locator("sa-advisor li.msg")).to_have_count(0)
+
+
+def _click_and_wait(page, choice) -> None:
+    """Press an answer's button and wait for the assistant's next message."""
+    before = page.locator(REPLIES).count()
+    choice.click()
+    expect(page.locator(REPLIES)).not_to_have_count(before, timeout=60_000)
 
 
 def _engine_events(engine_db, session_id: str) -> int:
