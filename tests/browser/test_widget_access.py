@@ -29,7 +29,8 @@ def test_a_whole_conversation_works_with_the_keyboard_alone(new_page, stack):
         if widget.focused() == "launcher":
             break
     assert widget.focused() == "launcher"
-    outline = page.locator(LAUNCHER).evaluate("el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth")
+    outline = page.locator(LAUNCHER).evaluate(
+        "el => getComputedStyle(el).outlineStyle + ' ' + getComputedStyle(el).outlineWidth")
     assert outline.startswith("solid") and not outline.endswith(" 0px"), f"no visible focus: {outline}"
 
     page.keyboard.press("Enter")
@@ -136,7 +137,8 @@ def test_loading_the_script_twice_changes_nothing(new_page, stack):
     expect(page.locator(PANEL)).to_be_visible()
 
 
-def test_on_another_website_the_widget_keeps_its_look_and_talks_only_to_its_gateway(new_page, stack, other_site):
+def test_on_another_website_the_widget_keeps_its_look_and_talks_only_to_its_gateway(
+        new_page, stack, other_site):
     page = new_page()
     requests = []
     page.on("request", lambda request: requests.append(request.url))
@@ -179,7 +181,8 @@ def test_the_closed_button_paints_within_100_ms_and_the_script_is_small(new_page
 @pytest.mark.parametrize("device", ["phone", "desktop"])
 def test_screenshots_of_the_demo_page(new_page, stack, artifacts, lang, device):
     viewport = PHONE if device == "phone" else DESKTOP
-    page = new_page(viewport=viewport, locale={"de": "de-DE", "ar": "ar-SY"}[lang], is_mobile=device == "phone")
+    locale = {"de": "de-DE", "ar": "ar-SY"}[lang]
+    page = new_page(viewport=viewport, locale=locale, is_mobile=device == "phone")
     widget = Widget(page, stack.gateway_url).load()
     page.screenshot(path=artifacts / f"demo-{lang}-{device}-closed.png")
     widget.open()

@@ -87,7 +87,8 @@ def test_the_widget_script_is_served_as_javascript_and_stays_under_50_kb_gzipped
     assert response.headers["content-encoding"] == "gzip"
     assert response.headers["cache-control"] == "public, max-age=300"
     assert "customElements.define" in response.text  # httpx has unzipped it
-    widget = sum(len(gzip.compress(p.read_bytes(), 9)) for p in (WIDGET_DIR / "widget.js", WIDGET_DIR / "widget.css"))
+    files = (WIDGET_DIR / "widget.js", WIDGET_DIR / "widget.css")
+    widget = sum(len(gzip.compress(path.read_bytes(), 9)) for path in files)
     assert widget < 50_000, f"widget.js + widget.css are {widget} bytes gzipped"
     assert client.get("/static/widget/widget.css").headers["content-type"].startswith("text/css")
 
@@ -111,7 +112,7 @@ def test_every_language_has_every_widget_text_filled_in(client):
         for key, value in shown.items():
             assert value.strip() and "{" not in value, f"{lang}: {key} = {value!r}"
         if lang != "en":
-            assert shown["privacy"] != texts.WIDGET_PRIVACY.format(days=30), f"{lang}: privacy notice untranslated"
+            assert shown["privacy"] != texts.WIDGET_PRIVACY.format(days=30), f"{lang}: notice untranslated"
 
 
 def test_the_privacy_notice_names_the_configured_retention(make_client):
@@ -152,11 +153,13 @@ def test_delete_needs_the_sessions_own_token(client, tmp_path):
 
 def test_delete_works_before_the_engine_stored_anything(client, tmp_path):
     session = open_session(client)
-    assert client.delete(f"/api/v1/sessions/{session['session_id']}", headers=session["headers"]).status_code == 204
+    response = client.delete(f"/api/v1/sessions/{session['session_id']}", headers=session["headers"])
+    assert response.status_code == 204
     assert not (tmp_path / "var" / "engine.db").exists(), "deleting must not create the engine's database"
 
 
-def test_a_locked_engine_store_is_503_in_the_session_language_and_nothing_is_deleted(client, tmp_path, monkeypatch):
+def test_a_locked_engine_store_is_503_in_the_session_language_and_nothing_is_deleted(
+        client, tmp_path, monkeypatch):
     monkeypatch.setattr(tracker_store, "SQLITE_BUSY_TIMEOUT", 0.2)
     session = open_session(client, lang="de")
     store = engine_store(tmp_path, [(session["session_id"], "user")])
@@ -168,9 +171,11 @@ def test_a_locked_engine_store_is_503_in_the_session_language_and_nothing_is_del
         holder.execute("ROLLBACK")
         holder.close()
     assert response.status_code == 503
-    assert response.json()["error"] == {"code": "unavailable", "message": translate("de", texts.ERROR_DELETE_FAILED)}
+    assert response.json()["error"] == {"code": "unavailable",
+                                        "message": translate("de", texts.ERROR_DELETE_FAILED)}
     assert senders_in(store) == [session["session_id"]]
-    assert client.delete(f"/api/v1/sessions/{session['session_id']}", headers=session["headers"]).status_code == 204
+    again = client.delete(f"/api/v1/sessions/{session['session_id']}", headers=session["headers"])
+    assert again.status_code == 204  # once the engine lets go, the same request works
 
 
 def test_the_gateway_deletes_from_the_database_the_supervisor_gives_the_engine(tmp_path):
@@ -198,7 +203,8 @@ def read_events(response) -> list:
     """The (event type, data) pairs of a finished server-sent-event stream."""
     found = []
     for block in response.text.split("\n\n"):
-        lines = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line and not line.startswith(":"))
+        fields = [line for line in block.splitlines() if ": " in line and not line.startswith(":")]
+        lines = dict(line.split(": ", 1) for line in fields)
         if "data" in lines:
             found.append((lines.get("event", "message"), json.loads(lines["data"])))
     return found
@@ -212,7 +218,8 @@ def short_streams(monkeypatch):
 
 def test_a_published_counsellor_message_reaches_the_stream_marked_as_from_a_person(client, short_streams):
     session = open_session(client)
-    notifications.publish(session["session_id"], {"text": "Guten Tag, hier ist Frau Beispiel.", "name": "A. Beispiel"})
+    greeting = {"text": "Guten Tag, hier ist Frau Beispiel.", "name": "A. Beispiel"}
+    notifications.publish(session["session_id"], greeting)
     url = f"/api/v1/sessions/{session['session_id']}/events"
     timer = threading.Timer(0.2, notifications.publish, (session["session_id"], {"text": "Noch eine Frage?"}))
     timer.start()

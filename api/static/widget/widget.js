@@ -42,7 +42,9 @@
   var ui = {};
 
   function fresh(lang, chosen) {
-    return { session: null, lang: lang, chosen: chosen, open: false, items: [], cursor: null, listening: false };
+    return {
+      session: null, lang: lang, chosen: chosen, open: false, items: [], cursor: null, listening: false,
+    };
   }
 
   function load() {
@@ -383,8 +385,9 @@
     if (item.buttons && item.buttons.length) {
       var choices = node.appendChild(el("div", "choices"));
       item.buttons.forEach(function (choice) {
-        var b = choices.appendChild(button("choice", function () { send(choice.payload, choice.title, false); }));
-        b.textContent = choice.title;
+        var pick = button("choice", function () { send(choice.payload, choice.title, false); });
+        pick.textContent = choice.title;
+        choices.appendChild(pick);
       });
     }
     return node;
@@ -469,7 +472,8 @@
         return call("POST", "chat", body);
       })
       .then(function (result) {
-        if (result.status === 401 || result.status === 404) state.session = null; // gone: the next try starts anew
+        // Gone (deleted, expired): the next try starts a new conversation.
+        if (result.status === 401 || result.status === 404) state.session = null;
         if (result.status !== 200) {
           failed(serverMessage(result), result.status !== 413 && result.status !== 422);
           return;
@@ -491,7 +495,9 @@
           save();
           listen();
         }
-        if (!state.chosen && reply.lang !== state.lang) return switchTexts(reply.lang);
+        // The conversation's language leads the interface until the visitor picks one. The
+        // message is delivered by now: a failure here must not be reported as a failed send.
+        if (!state.chosen && reply.lang !== state.lang) return switchTexts(reply.lang).catch(function () {});
       })
       .catch(function (error) {
         // A rejected session call carries its answer; anything else is the network.
