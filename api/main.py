@@ -5,6 +5,8 @@ Run: ``python -m uvicorn api.main:create_app --factory --port 8000``.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Optional
@@ -22,7 +24,9 @@ from api import language
 from api.db import make_engine, make_session_factory, upgrade_database
 from api.errors import error_response, install_error_handlers
 from api.ratelimit import SlidingWindowRateLimiter
-from api.routes import api_router, dev, root_router
+from api.retention import run_daily_purge
+from api.routes import api_router, dashboard_router, dev, root_router
+from api.routes.dashboard_web import install_dashboard_handlers
 from api.routes.widget import STATIC_DIR
 from bot import texts
 from bot.settings import Settings, load_settings
@@ -59,7 +63,7 @@ class SecurityHeadersMiddleware:
                 headers = MutableHeaders(scope=message)
                 for name, value in SECURITY_HEADERS.items():
                     headers.setdefault(name, value)
-                if scope["path"].startswith("/api/"):
+                if scope["path"].startswith(("/api/", "/dashboard")):
                     # Answers carry tokens and conversations: no cache may keep them.
                     headers.setdefault("Cache-Control", "no-store")
             await send(message)
@@ -84,11 +88,16 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.session_factory = make_session_factory(engine)
     app.state.rate_limiter = SlidingWindowRateLimiter(settings.rate_limit_per_minute)
     await run_in_threadpool(language.warm_up)
+    # Closed cases past their retention period go once a day, the first time at start-up.
+    purge = asyncio.create_task(run_daily_purge(settings))
     try:
         async with httpx.AsyncClient() as http:
             app.state.http = http
             yield
     finally:
+        purge.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await purge
         engine.dispose()
 
 
@@ -105,6 +114,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     )
     app.state.settings = settings
     install_error_handlers(app)
+    install_dashboard_handlers(app)
     # A message of N characters is at most ~12 N bytes of JSON (escaped astral characters).
     app.add_middleware(SecurityHeadersMiddleware, max_body_bytes=12 * settings.max_message_chars + 4096)
     if settings.allowed_origins:
@@ -120,5 +130,6 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
     if settings.dev_routes and settings.environment == "development":
         app.include_router(dev.router, prefix="/api/v1")
     app.include_router(root_router)
+    app.include_router(dashboard_router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

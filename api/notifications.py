@@ -5,9 +5,10 @@ the message through ``GET /api/v1/sessions/{id}/events`` (server-sent events) or
 fallback, ``GET /api/v1/sessions/{id}/messages?after=<cursor>``. Each session keeps its last
 ``KEEP_PER_SESSION`` messages so a widget that was offline for a moment catches up.
 
-Enough for the default profile (one gateway process). With several gateways the production
-profile needs a shared channel (Redis pub/sub) and the replies stored with the conversation;
-the cursor is opaque to the widget so that change stays inside this module.
+Counsellor replies are also stored in the database (``CounsellorMessage``); after a restart
+the routes hand them back with ``restore`` and the ids the widget already holds keep working
+as cursors. With several gateways the production profile needs a shared channel (Redis
+pub/sub); the cursor is opaque to the widget so that change stays inside this module.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ class NotificationHub:
         # One counter for all sessions: a forgotten session's numbers are never handed out again.
         self._last_seq = 0
         self._history: "OrderedDict[str, Deque[Dict[str, Any]]]" = OrderedDict()
+        # Ids of restored messages from an earlier epoch → their new sequence numbers.
+        self._aliases: Dict[str, int] = {}
         self._subscribers: Dict[str, Set[Tuple[asyncio.AbstractEventLoop, asyncio.Queue]]] = {}
 
     def cursor(self, seq: int) -> str:
@@ -54,6 +57,8 @@ class NotificationHub:
 
     def _seq_after(self, cursor: Optional[str]) -> int:
         """The sequence number a cursor stands for; 0 (everything) for none, a foreign epoch or nonsense."""
+        if cursor in self._aliases:
+            return self._aliases[cursor]
         epoch, _, seq = (cursor or "").partition("-")
         return int(seq) if epoch == self.epoch and seq.isdigit() else 0
 
@@ -87,6 +92,28 @@ class NotificationHub:
         for loop, queue in listeners:
             loop.call_soon_threadsafe(queue.put_nowait, event)
         return event
+
+    def has_history(self, session_id: str) -> bool:
+        with self._lock:
+            return session_id in self._history
+
+    def restore(self, session_id: str, events: List[Dict[str, Any]]) -> None:
+        """Reload a session's published events (kept in the database) after a restart, oldest first.
+
+        They get new ids; their old ids stay valid as cursors, so a widget sees nothing twice.
+        Nothing happens when the session already has messages in memory.
+        """
+        with self._lock:
+            if session_id in self._history or not events:
+                return
+            buffer: Deque[Dict[str, Any]] = deque(maxlen=self.keep)
+            for old in events:
+                self._last_seq += 1
+                buffer.append({**old, "id": self.cursor(self._last_seq)})
+                self._aliases[old["id"]] = self._last_seq
+            self._history[session_id] = buffer
+            while len(self._history) > self.max_sessions:
+                self._history.popitem(last=False)
 
     def messages_after(self, session_id: str, cursor: Optional[str]) -> Tuple[List[Dict[str, Any]], str]:
         """(messages newer than ``cursor``, the cursor to pass next time)."""

@@ -64,7 +64,16 @@ class Settings:
     #: Delete chat sessions not used for this many days.
     session_retention_days: int = 30
     #: Days an escalation (summary passed to an office) is kept; the consent question says so.
+    #: A closed case is deleted this many days after it was closed, with its conversation, notes
+    #: and replies (``python -m bot purge``; the gateway also runs it daily).
     escalation_retention_days: int = 90
+
+    # --- counsellor dashboard (/dashboard) ------------------------------------------------
+    #: 1 marks the dashboard's cookies Secure on every request (set it behind a TLS proxy that
+    #: talks plain HTTP to the gateway); requests made over https get Secure cookies anyway.
+    dashboard_secure_cookies: int = 0
+    #: Hours a dashboard login lasts.
+    dashboard_session_hours: int = 12
 
     # --- chat rules --------------------------------------------------------------------
     #: Longest accepted user message, in characters (longer: HTTP 413).
@@ -154,6 +163,8 @@ def load_settings(environ: "os._Environ[str] | dict | None" = None) -> Settings:
             "ADVISOR_INTERNAL_TOKEN must be set to a real secret outside development "
             "(ADVISOR_ENVIRONMENT=%s)." % settings.environment
         )
+    if settings.escalation_retention_days < 1:
+        raise SettingsError("ADVISOR_ESCALATION_RETENTION_DAYS must be at least 1.")
     if settings.rate_limit_per_minute < 1:
         raise SettingsError("ADVISOR_RATE_LIMIT_PER_MINUTE must be at least 1.")
     return settings

@@ -1,5 +1,5 @@
 """``POST /api/v1/sessions``: open a conversation and get the token that alone can use it;
-``DELETE /api/v1/sessions/{id}``: delete it, here and in the engine."""
+``DELETE /api/v1/sessions/{id}``: delete it, here and in the engine, with any case handed to an office."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from api import notifications
 from api.deps import AuthorizationHeader, SessionDep, SettingsDep, authenticate_session
 from api.errors import ApiError, set_error_language, unsupported_language
 from api.models import ChatSession, hash_token
+from api.retention import delete_cases_of_session
 from api.tracker_store import delete_conversation
 from bot import texts
 from bot.i18n import normalise_language
@@ -57,7 +58,7 @@ def delete_session(
     settings: SettingsDep,
     authorization: AuthorizationHeader = None,
 ) -> Response:
-    """Delete the conversation: the engine's events first, then the session (so a failure can be retried)."""
+    """Delete the conversation: the engine's events first, then its cases and the session (so a failure can be retried)."""
     session = authenticate_session(db, session_id, authorization)
     set_error_language(request, session.lang)
     try:
@@ -65,8 +66,9 @@ def delete_session(
     except SQLAlchemyError as exc:
         logger.warning("deleting a conversation from the engine store failed: %s", type(exc).__name__)
         raise ApiError(503, "unavailable", texts.ERROR_DELETE_FAILED) from None
+    cases = delete_cases_of_session(db, session.id, "deleted_by_user")
     db.delete(session)
     db.commit()
     notifications.hub.forget(session.id)
-    logger.info("conversation deleted engine_events=%d", removed)
+    logger.info("conversation deleted engine_events=%d cases=%d", removed, cases)
     return Response(status_code=204)

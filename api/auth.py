@@ -1,0 +1,148 @@
+"""Dashboard accounts: argon2 passwords, password rules, lock-out, server-side login sessions, CSRF tokens.
+
+A login session is a random token in an HttpOnly cookie; the database keeps only its sha256
+(like chat tokens) and, next to it, the CSRF token every form of that session must send back.
+The login form itself has no session yet: it uses a double-submit cookie instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hmac
+import secrets
+from typing import Optional, Tuple
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from api.models import Counsellor, DashboardSession, hash_token, utcnow
+from bot import texts
+
+#: Failed logins in a row that lock an account, and for how long.
+MAX_FAILED_LOGINS = 5
+LOCKOUT = dt.timedelta(minutes=15)
+MIN_PASSWORD_LENGTH = 12
+#: Passwords people pick first; refused whatever their length.
+COMMON_PASSWORDS = frozenset({
+    "passwort1234", "password1234", "123456789012", "qwertzuiop12", "qwertyuiop12", "hallohallo12",
+    "changeme1234", "administrator", "sachsenanhalt", "magdeburg123",
+})
+
+_hasher = PasswordHasher()
+# Verified when the e-mail is unknown, so the answer takes as long as for a real account.
+_DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
+
+
+def hash_password(password: str) -> str:
+    """The argon2id hash of ``password``."""
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
+def password_problem(password: str, email: str = "", name: str = "") -> Optional[str]:
+    """None for an acceptable password, else the ``bot.texts`` message saying what is wrong."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        return texts.DASHBOARD_PASSWORD_TOO_SHORT
+    lowered = password.lower()
+    personal = [part for part in (email.split("@")[0].lower(), name.lower()) if len(part) >= 4]
+    if (lowered in COMMON_PASSWORDS or len(set(password)) < 5
+            or any(part in lowered for part in personal)):
+        return texts.DASHBOARD_PASSWORD_TOO_WEAK
+    return None
+
+
+def normalise_email(email: str) -> str:
+    return (email or "").strip().lower()
+
+
+def find_account(db: Session, email: str) -> Optional[Counsellor]:
+    return db.scalar(select(Counsellor).where(func.lower(Counsellor.email) == normalise_email(email)))
+
+
+def _aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+    # SQLite hands back naive datetimes; every time we store is UTC.
+    if value is not None and value.tzinfo is None:
+        return value.replace(tzinfo=dt.timezone.utc)
+    return value
+
+
+def is_locked(account: Counsellor, now: Optional[dt.datetime] = None) -> bool:
+    locked_until = _aware(account.locked_until)
+    return locked_until is not None and locked_until > (now or utcnow())
+
+
+def check_login(db: Session, email: str, password: str, now: Optional[dt.datetime] = None) -> Optional[Counsellor]:
+    """The account if ``password`` opens it now; counts failures and locks after MAX_FAILED_LOGINS.
+
+    A disabled or locked account never logs in, not even with the right password; the caller
+    shows one message for every refusal so that nobody learns which accounts exist.
+    """
+    now = now or utcnow()
+    account = find_account(db, email)
+    if account is None:
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if is_locked(account, now):
+        return None
+    if not verify_password(account.password_hash, password) or not account.active:
+        account.failed_logins += 1
+        if account.failed_logins >= MAX_FAILED_LOGINS:
+            account.locked_until = now + LOCKOUT
+            account.failed_logins = 0
+        db.commit()
+        return None
+    account.failed_logins = 0
+    account.locked_until = None
+    if _hasher.check_needs_rehash(account.password_hash):
+        account.password_hash = hash_password(password)
+    db.commit()
+    return account
+
+
+def start_session(db: Session, account: Counsellor, hours: int) -> Tuple[str, DashboardSession]:
+    """A new login session: (the cookie's token, the stored session)."""
+    token = secrets.token_urlsafe(32)
+    now = utcnow()
+    # Expired sessions go whenever someone logs in: no separate clean-up job needed.
+    db.execute(delete(DashboardSession).where(DashboardSession.expires_at < now))
+    session = DashboardSession(token_hash=hash_token(token), counsellor_id=account.id,
+                               csrf_token=secrets.token_urlsafe(32), created_at=now,
+                               expires_at=now + dt.timedelta(hours=hours))
+    db.add(session)
+    db.commit()
+    return token, session
+
+
+def load_session(db: Session, token: Optional[str]) -> Optional[DashboardSession]:
+    """The unexpired session of ``token`` whose account is still active, else None."""
+    if not token:
+        return None
+    session = db.get(DashboardSession, hash_token(token))
+    if session is None or _aware(session.expires_at) <= utcnow():
+        return None
+    account = db.get(Counsellor, session.counsellor_id)
+    if account is None or not account.active:
+        return None
+    return session
+
+
+def end_sessions(db: Session, counsellor_id: int) -> None:
+    """Log an account out everywhere (disabled, password reset)."""
+    db.execute(delete(DashboardSession).where(DashboardSession.counsellor_id == counsellor_id))
+
+
+def new_csrf_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def same_token(expected: Optional[str], given: Optional[str]) -> bool:
+    """Constant-time comparison; False when either is missing."""
+    return bool(expected) and bool(given) and hmac.compare_digest(expected.encode(), given.encode())

@@ -1,0 +1,84 @@
+"""Data protection: delete a case with everything it holds, and the daily purge of closed cases past retention.
+
+``purge_expired_cases(settings)`` is what ``python -m bot purge`` runs and what the gateway runs
+once a day (``run_daily_purge``). Only ids and counts are logged, never conversation text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+from typing import Optional
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from api.audit import audit
+from api.db import make_engine, make_session_factory
+from api.models import CaseNote, ChatSession, CounsellorMessage, Escalation, utcnow
+from api.tracker_store import delete_conversation
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+#: Seconds between two purges in the gateway.
+PURGE_INTERVAL = 24 * 3600.0
+
+
+def delete_case(db: Session, escalation: Escalation) -> None:
+    """Delete one escalation with its notes and replies (the caller commits)."""
+    db.execute(delete(CaseNote).where(CaseNote.escalation_id == escalation.id))
+    db.execute(delete(CounsellorMessage).where(CounsellorMessage.escalation_id == escalation.id))
+    db.delete(escalation)
+
+
+def delete_cases_of_session(db: Session, session_id: str, action: str) -> int:
+    """Delete every case of a chat session (the person deleted their conversation); how many."""
+    cases = db.scalars(select(Escalation).where(Escalation.session_id == session_id)).all()
+    for escalation in cases:
+        audit(db, action, escalation_id=escalation.id)
+        delete_case(db, escalation)
+    db.execute(delete(CounsellorMessage).where(CounsellorMessage.session_id == session_id))
+    return len(cases)
+
+
+def purge_expired_cases(settings: Settings, now: Optional[dt.datetime] = None) -> int:
+    """Delete closed cases closed more than ``escalation_retention_days`` ago, with their conversations.
+
+    A conversation (engine events, chat session) goes only when none of its cases is kept.
+    Returns the number of cases deleted.
+    """
+    cutoff = (now or utcnow()) - dt.timedelta(days=settings.escalation_retention_days)
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as db:
+            expired = db.scalars(select(Escalation).where(
+                Escalation.status == "closed", Escalation.closed_at < cutoff)).all()
+            sessions = {e.session_id for e in expired}
+            for escalation in expired:
+                audit(db, "purged", escalation_id=escalation.id)
+                delete_case(db, escalation)
+            db.flush()
+            kept = set(db.scalars(select(Escalation.session_id).where(Escalation.session_id.in_(sessions))))
+            for session_id in sessions - kept:
+                # Engine first: if it fails, the session stays and the next run tries again.
+                delete_conversation(settings.engine_db_url, session_id)
+                session = db.get(ChatSession, session_id)
+                if session is not None:
+                    db.delete(session)
+            db.commit()
+    finally:
+        engine.dispose()
+    logger.info("retention purge deleted %d closed case(s)", len(expired))
+    return len(expired)
+
+
+async def run_daily_purge(settings: Settings) -> None:
+    """Purge now and then every PURGE_INTERVAL seconds until cancelled (the gateway's lifespan)."""
+    while True:
+        try:
+            await asyncio.to_thread(purge_expired_cases, settings)
+        except Exception as exc:  # a broken run must not stop the next one
+            logger.warning("retention purge failed: %s", type(exc).__name__)
+        await asyncio.sleep(PURGE_INTERVAL)

@@ -1,0 +1,125 @@
+"""The counsellor dashboard's entry: log in, log out, and the queue of escalations routed to the account's offices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import List, Optional
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy import Select, case, or_, select
+from sqlalchemy.orm import Session
+
+from api.auth import check_login, new_csrf_token, start_session
+from api.audit import audit
+from api.deps import SessionDep, SettingsDep
+from api.models import Counsellor, Escalation, utcnow
+from api.routes.dashboard_web import (
+    LOGIN_CSRF_COOKIE, SESSION_COOKIE, AccountDep, FormDep, current_session, login_form, redirect,
+    render, set_cookie,
+)
+from bot import SUPPORTED_LANGUAGES, TOPICS, texts
+from bot.contacts.districts import DISTRICTS
+
+router = APIRouter(prefix="/dashboard", include_in_schema=False)
+
+#: Queue filters: "open" (new and claimed) is what a counsellor works on.
+STATUS_FILTERS = ("open", "new", "claimed", "closed", "all")
+QUEUE_LIMIT = 200
+
+
+def visible_escalations(account: Counsellor) -> Select:
+    """Escalations the account may see: those routed to its offices; an admin sees all."""
+    query = select(Escalation)
+    if not account.is_admin:
+        query = query.where(Escalation.contact_id.in_(list(account.offices or [])))
+    return query
+
+
+def _safe_next(target: Optional[str]) -> str:
+    # Only paths of the dashboard itself: no open redirect to another site.
+    if target and target.startswith("/dashboard") and not target.startswith("//"):
+        return target
+    return "/dashboard"
+
+
+@router.get("/login")
+def login_page(request: Request, next: Optional[str] = None):
+    token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_csrf_token()
+    response = render(request, "dashboard/login.html", {"next": _safe_next(next)}, csrf=token)
+    set_cookie(request, response, LOGIN_CSRF_COOKIE, token)
+    return response
+
+
+@router.post("/login")
+def login(request: Request, db: SessionDep, settings: SettingsDep, form=Depends(login_form)):
+    account = check_login(db, form.get("email", ""), form.get("password", ""))
+    if account is None:
+        token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_csrf_token()
+        context = {"next": _safe_next(form.get("next")), "error": texts.DASHBOARD_LOGIN_FAILED,
+                   "email": form.get("email", "")}
+        return render(request, "dashboard/login.html", context, status=401, csrf=token)
+    token, _session = start_session(db, account, settings.dashboard_session_hours)
+    audit(db, "login", account)
+    db.commit()
+    response = redirect(_safe_next(form.get("next")))
+    set_cookie(request, response, SESSION_COOKIE, token, max_age=settings.dashboard_session_hours * 3600)
+    response.delete_cookie(LOGIN_CSRF_COOKIE, path="/dashboard")
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, db: SessionDep, account: AccountDep, form: FormDep):
+    session = request.state.dashboard_session
+    db.delete(session)
+    audit(db, "logout", account)
+    db.commit()
+    response = redirect("/dashboard/login")
+    response.delete_cookie(SESSION_COOKIE, path="/dashboard")
+    return response
+
+
+def _queue(db: Session, account: Counsellor, status: str, topic: str, lang: str, search: str) -> List[Escalation]:
+    query = visible_escalations(account)
+    if status == "open":
+        query = query.where(Escalation.status.in_(("new", "claimed")))
+    elif status in ("new", "claimed", "closed"):
+        query = query.where(Escalation.status == status)
+    if topic in TOPICS:
+        query = query.where(Escalation.topic == topic)
+    if lang in SUPPORTED_LANGUAGES:
+        query = query.where(Escalation.lang == lang)
+    if search:
+        pattern = "%" + search.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        query = query.where(or_(Escalation.summary_de.ilike(pattern, escape="\\"),
+                                Escalation.summary_user.ilike(pattern, escape="\\")))
+    # Urgent first, then new before claimed before closed, then the longest waiting.
+    order = case({"new": 0, "claimed": 1}, value=Escalation.status, else_=2)
+    query = query.order_by(Escalation.urgent.desc(), order, Escalation.created_at).limit(QUEUE_LIMIT)
+    return list(db.scalars(query))
+
+
+def age_text(created: dt.datetime, now: dt.datetime) -> tuple:
+    """(bot.texts message, values) for how long ago ``created`` was."""
+    if created.tzinfo is None:
+        created = created.replace(tzinfo=dt.timezone.utc)
+    minutes = max(0, int((now - created).total_seconds() // 60))
+    if minutes < 60:
+        return texts.DASHBOARD_AGE_MINUTES, {"count": minutes}
+    if minutes < 48 * 60:
+        return texts.DASHBOARD_AGE_HOURS, {"count": minutes // 60}
+    return texts.DASHBOARD_AGE_DAYS, {"count": minutes // (24 * 60)}
+
+
+@router.get("", dependencies=[Depends(current_session)])
+def queue(request: Request, db: SessionDep, account: AccountDep, status: str = "open", topic: str = "",
+          case_lang: str = "", q: str = ""):
+    status = status if status in STATUS_FILTERS else "open"
+    cases = _queue(db, account, status, topic, case_lang, q.strip()[:100])
+    claimers = {c.id: c.name for c in db.scalars(select(Counsellor).where(
+        Counsellor.id.in_({e.claimed_by for e in cases if e.claimed_by})))}
+    now = utcnow()
+    rows = [{"case": e, "district": DISTRICTS.get(e.district_code or "", ""), "age": age_text(e.created_at, now),
+             "claimer": claimers.get(e.claimed_by)} for e in cases]
+    filters = {"status": status, "topic": topic, "case_lang": case_lang, "q": q}
+    return render(request, "dashboard/queue.html", {"rows": rows, "filters": filters,
+                                                    "statuses": STATUS_FILTERS, "topics": TOPICS})

@@ -1,0 +1,142 @@
+"""Admin pages of the dashboard: accounts (create, disable, enable, reset) and canned replies."""
+
+from __future__ import annotations
+
+from typing import List
+
+from fastapi import APIRouter, Request
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from api.auth import end_sessions, hash_password, normalise_email, password_problem
+from api.audit import audit
+from api.deps import SessionDep, SettingsDep
+from api.models import ROLES, CannedReply, Counsellor, utcnow
+from api.routes.dashboard_web import AdminDep, DashboardError, FormDep, not_found, redirect, render
+from bot import SUPPORTED_LANGUAGES, texts
+from bot.contacts.directory import ContactsError, load_directory
+
+router = APIRouter(prefix="/dashboard/admin", include_in_schema=False)
+
+
+def _offices(settings) -> List[tuple]:
+    """(contact id, name) of every office in the directory."""
+    try:
+        return [(c.id, c.name) for c in load_directory(settings.knowledge_dir)]
+    except ContactsError:
+        return []
+
+
+def _accounts_page(request: Request, db, settings, error: str = "", status: int = 200):
+    accounts = db.scalars(select(Counsellor).order_by(Counsellor.name)).all()
+    return render(request, "dashboard/accounts.html", {
+        "accounts": accounts, "offices": _offices(settings), "roles": ROLES, "error": error,
+        "done": request.query_params.get("done")}, status=status)
+
+
+@router.get("/accounts")
+def accounts(request: Request, db: SessionDep, settings: SettingsDep, admin: AdminDep):
+    return _accounts_page(request, db, settings)
+
+
+@router.post("/accounts")
+def create_account(request: Request, db: SessionDep, settings: SettingsDep, admin: AdminDep, form: FormDep):
+    email, name, password = normalise_email(form.get("email", "")), form.get("name", "").strip(), form.get("password", "")
+    role = form.get("role", "counsellor")
+    known = {office for office, _ in _offices(settings)}
+    offices = [office for office in request.state.form_offices if office in known]
+    if "@" not in email or not name or role not in ROLES:
+        return _accounts_page(request, db, settings, texts.DASHBOARD_ACCOUNT_INVALID, 422)
+    problem = password_problem(password, email, name)
+    if problem:
+        return _accounts_page(request, db, settings, problem, 422)
+    account = Counsellor(email=email, name=name[:120], password_hash=hash_password(password), role=role,
+                         active=True, failed_logins=0, offices=offices)
+    db.add(account)
+    try:
+        db.flush()
+    except IntegrityError:
+        db.rollback()
+        return _accounts_page(request, db, settings, texts.DASHBOARD_ACCOUNT_EXISTS, 409)
+    audit(db, "account_created", admin, target=account.id)
+    db.commit()
+    return redirect("/dashboard/admin/accounts?done=created")
+
+
+def _account(db, account_id: int) -> Counsellor:
+    account = db.get(Counsellor, account_id)
+    if account is None:
+        raise not_found()
+    return account
+
+
+@router.post("/accounts/{account_id}/active")
+def set_active(account_id: int, db: SessionDep, admin: AdminDep, form: FormDep):
+    account = _account(db, account_id)
+    if account.id == admin.id:
+        raise DashboardError(409, texts.DASHBOARD_NOT_YOURSELF)
+    account.active = form.get("active") == "1"
+    if not account.active:
+        end_sessions(db, account.id)
+    audit(db, "account_enabled" if account.active else "account_disabled", admin, target=account.id)
+    db.commit()
+    return redirect("/dashboard/admin/accounts?done=saved")
+
+
+@router.post("/accounts/{account_id}/password")
+def reset_password(request: Request, account_id: int, db: SessionDep, settings: SettingsDep, admin: AdminDep,
+                   form: FormDep):
+    account = _account(db, account_id)
+    password = form.get("password", "")
+    problem = password_problem(password, account.email, account.name)
+    if problem:
+        return _accounts_page(request, db, settings, problem, 422)
+    account.password_hash = hash_password(password)
+    account.failed_logins, account.locked_until = 0, None
+    end_sessions(db, account.id)
+    audit(db, "password_reset", admin, target=account.id)
+    db.commit()
+    return redirect("/dashboard/admin/accounts?done=saved")
+
+
+@router.post("/accounts/{account_id}/offices")
+def set_offices(request: Request, account_id: int, db: SessionDep, settings: SettingsDep, admin: AdminDep,
+                form: FormDep):
+    account = _account(db, account_id)
+    known = {office for office, _ in _offices(settings)}
+    account.offices = [office for office in request.state.form_offices if office in known]
+    db.commit()
+    return redirect("/dashboard/admin/accounts?done=saved")
+
+
+@router.get("/canned")
+def canned(request: Request, db: SessionDep, admin: AdminDep):
+    replies = db.scalars(select(CannedReply).order_by(CannedReply.lang, CannedReply.title)).all()
+    return render(request, "dashboard/canned.html", {"replies": replies, "case_languages": SUPPORTED_LANGUAGES})
+
+
+@router.post("/canned")
+def save_canned(db: SessionDep, admin: AdminDep, form: FormDep):
+    title, text, lang = form.get("title", "").strip(), form.get("text", "").strip(), form.get("case_lang", "")
+    if not title or not text or lang not in SUPPORTED_LANGUAGES:
+        raise DashboardError(422, texts.DASHBOARD_CANNED_INVALID)
+    reply_id = form.get("id", "")
+    reply = db.get(CannedReply, int(reply_id)) if reply_id.isdigit() else CannedReply()
+    if reply is None:
+        raise not_found()
+    reply.title, reply.text, reply.lang, reply.updated_at = title[:120], text, lang, utcnow()
+    db.add(reply)
+    audit(db, "canned_saved", admin)
+    db.commit()
+    return redirect("/dashboard/admin/canned")
+
+
+@router.post("/canned/{reply_id}/delete")
+def delete_canned(reply_id: int, db: SessionDep, admin: AdminDep, form: FormDep):
+    reply = db.get(CannedReply, reply_id)
+    if reply is None:
+        raise not_found()
+    db.delete(reply)
+    audit(db, "canned_deleted", admin)
+    db.commit()
+    return redirect("/dashboard/admin/canned")

@@ -1,0 +1,236 @@
+"""Counsellor dashboard permissions: login, lock-out, CSRF, offices, claims, admin pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from api import notifications
+from api.main import create_app
+from api.models import AuditLog, Counsellor, CounsellorMessage, Escalation
+from bot.settings import load_settings
+from tests.unit.dashboard_factories import (
+    HARZ, MAGDEBURG, PASSWORD, add_account, add_case, csrf_of, login, page_csrf,
+)
+
+
+@pytest.fixture
+def client(tmp_path):
+    settings = load_settings({"ADVISOR_VAR_DIR": str(tmp_path / "var")})
+    with TestClient(create_app(settings), base_url="http://testserver") as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def harz(client):
+    add_account(client, "harz@example.org", [HARZ], name="Frau Harz")
+    assert login(client, "harz@example.org").status_code == 303
+    return client
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    case_id = add_case(client, HARZ, "15085")
+    for path in ("/dashboard", f"/dashboard/cases/{case_id}", "/dashboard/admin/accounts"):
+        reply = client.get(path, follow_redirects=False)
+        assert reply.status_code == 303
+        assert reply.headers["location"].startswith("/dashboard/login?next=")
+    reply = client.post(f"/dashboard/cases/{case_id}/claim", data={"csrf_token": "x"}, follow_redirects=False)
+    assert reply.status_code == 303 and reply.headers["location"].startswith("/dashboard/login")
+
+
+def test_login_sets_a_protected_session_cookie_and_shows_the_queue(client):
+    add_account(client, "harz@example.org", [HARZ])
+    reply = login(client, "Harz@Example.org")
+    assert reply.status_code == 303 and reply.headers["location"] == "/dashboard"
+    cookie = next(h for h in reply.headers.get_list("set-cookie") if h.startswith("advisor_dashboard="))
+    assert "HttpOnly" in cookie and "SameSite=lax" in cookie and "Secure" not in cookie
+    page = client.get("/dashboard")
+    assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"
+    assert "script-src 'self'" in page.headers["content-security-policy"]
+
+
+def test_cookies_are_secure_over_https(tmp_path):
+    settings = load_settings({"ADVISOR_VAR_DIR": str(tmp_path / "var")})
+    with TestClient(create_app(settings), base_url="https://testserver") as client:
+        add_account(client, "a@example.org", [HARZ])
+        reply = login(client, "a@example.org")
+        cookie = next(h for h in reply.headers.get_list("set-cookie") if h.startswith("advisor_dashboard="))
+        assert "Secure" in cookie
+
+
+def test_login_without_csrf_token_is_refused(client):
+    add_account(client, "harz@example.org", [HARZ])
+    client.get("/dashboard/login")
+    reply = client.post("/dashboard/login", data={"email": "harz@example.org", "password": PASSWORD})
+    assert reply.status_code == 403
+    assert "advisor_dashboard" not in client.cookies
+
+
+def test_five_failed_logins_lock_the_account_for_15_minutes(client):
+    add_account(client, "harz@example.org", [HARZ])
+    for _ in range(5):
+        assert login(client, "harz@example.org", "wrong-password-123").status_code == 401
+    # Even the right password is refused while locked.
+    assert login(client, "harz@example.org").status_code == 401
+    with client.app.state.session_factory() as db:
+        account = db.scalar(select(Counsellor))
+        locked_until = account.locked_until.replace(tzinfo=dt.timezone.utc)
+        assert dt.timedelta(minutes=14) < locked_until - dt.datetime.now(dt.timezone.utc) <= dt.timedelta(minutes=15)
+        account.locked_until = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
+        db.commit()
+    assert login(client, "harz@example.org").status_code == 303
+
+
+def test_four_failures_do_not_lock(client):
+    add_account(client, "harz@example.org", [HARZ])
+    for _ in range(4):
+        login(client, "harz@example.org", "wrong-password-123")
+    assert login(client, "harz@example.org").status_code == 303
+
+
+def test_a_disabled_account_cannot_log_in(client):
+    add_account(client, "old@example.org", [HARZ], active=False)
+    reply = login(client, "old@example.org")
+    assert reply.status_code == 401 and "advisor_dashboard" not in client.cookies
+
+
+def test_the_queue_shows_only_the_counsellors_offices_urgent_first(harz):
+    calm = add_case(harz, HARZ, "15085", summary_de="Thema: Aufenthalt. Ruhig.")
+    urgent = add_case(harz, HARZ, "15085", urgent=True, summary_de="Thema: Aufenthalt. Dringend.")
+    other = add_case(harz, MAGDEBURG, "15003", summary_de="Thema: Aufenthalt. Magdeburg.")
+    page = harz.get("/dashboard").text
+    assert urgent in page and calm in page and other not in page
+    assert page.index(urgent) < page.index(calm)
+    assert "Harz" in page  # the district
+
+
+def test_queue_filters_and_search(harz):
+    found = add_case(harz, HARZ, "15085", summary_user="Blaue Karte verlängern", lang="de")
+    arabic = add_case(harz, HARZ, "15085", summary_user="بطاقة", lang="ar")
+    page = harz.get("/dashboard", params={"q": "blaue"}).text
+    assert found in page and arabic not in page
+    page = harz.get("/dashboard", params={"case_lang": "ar"}).text
+    assert arabic in page and found not in page
+    page = harz.get("/dashboard", params={"status": "closed"}).text
+    assert found not in page
+
+
+def test_a_harz_counsellor_cannot_open_or_claim_a_magdeburg_case(harz):
+    other = add_case(harz, MAGDEBURG, "15003")
+    assert harz.get(f"/dashboard/cases/{other}").status_code == 404
+    token = page_csrf(harz)
+    assert harz.post(f"/dashboard/cases/{other}/claim", data={"csrf_token": token}).status_code == 404
+    with harz.app.state.session_factory() as db:
+        assert db.get(Escalation, other).status == "new"
+
+
+def test_posts_without_the_csrf_token_are_refused(harz):
+    case_id = add_case(harz, HARZ, "15085")
+    assert harz.post(f"/dashboard/cases/{case_id}/claim").status_code == 403
+    assert harz.post(f"/dashboard/cases/{case_id}/claim", data={"csrf_token": "forged"}).status_code == 403
+    assert harz.post("/dashboard/logout").status_code == 403
+    with harz.app.state.session_factory() as db:
+        assert db.get(Escalation, case_id).status == "new"
+
+
+def test_claim_reply_and_close_reach_the_widget_and_the_audit_log(harz):
+    case_id = add_case(harz, HARZ, "15085")
+    token = page_csrf(harz)
+    harz.post(f"/dashboard/cases/{case_id}/claim", data={"csrf_token": token})
+    page = harz.get(f"/dashboard/cases/{case_id}").text
+    assert "Frau Harz" in page and 'id="send-reply"' in page
+    with harz.app.state.session_factory() as db:
+        session_id = db.get(Escalation, case_id).session_id
+    reply = harz.post(f"/dashboard/cases/{case_id}/reply",
+                      data={"csrf_token": token, "text": "Guten Tag, ich helfe Ihnen."})
+    assert reply.status_code == 200 and "Guten Tag, ich helfe Ihnen." in reply.text
+    published, _ = notifications.hub.messages_after(session_id, None)
+    assert published[-1]["from"] == "counsellor" and published[-1]["name"] == "Frau Harz"
+    assert published[-1]["text"] == "Guten Tag, ich helfe Ihnen."
+    harz.post(f"/dashboard/cases/{case_id}/close", data={"csrf_token": token})
+    with harz.app.state.session_factory() as db:
+        stored = db.scalar(select(CounsellorMessage))
+        assert stored.session_id == session_id and stored.event_id == published[-1]["id"]
+        escalation = db.get(Escalation, case_id)
+        assert escalation.status == "closed" and escalation.closed_at is not None
+        actions = [a.action for a in db.scalars(select(AuditLog).where(AuditLog.escalation_id == case_id))]
+    assert {"viewed", "claimed", "answered", "closed"} <= set(actions)
+
+
+def test_a_case_claimed_by_a_colleague_cannot_be_answered(client):
+    add_account(client, "first@example.org", [HARZ], name="Erste")
+    add_account(client, "second@example.org", [HARZ], name="Zweite")
+    case_id = add_case(client, HARZ, "15085")
+    login(client, "first@example.org")
+    client.post(f"/dashboard/cases/{case_id}/claim", data={"csrf_token": page_csrf(client)})
+    client.cookies.clear()
+    login(client, "second@example.org")
+    token = page_csrf(client)
+    page = client.get(f"/dashboard/cases/{case_id}").text
+    assert "Erste" in page and 'id="send-reply"' not in page
+    assert client.post(f"/dashboard/cases/{case_id}/claim", data={"csrf_token": token}).status_code == 409
+    answer = client.post(f"/dashboard/cases/{case_id}/reply", data={"csrf_token": token, "text": "Hallo"})
+    assert answer.status_code == 403
+    assert client.post(f"/dashboard/cases/{case_id}/close", data={"csrf_token": token}).status_code == 403
+
+
+def test_admin_pages_refuse_counsellors(harz):
+    token = page_csrf(harz)
+    assert harz.get("/dashboard/admin/accounts").status_code == 403
+    assert harz.get("/dashboard/admin/canned").status_code == 403
+    created = harz.post("/dashboard/admin/accounts", data={
+        "csrf_token": token, "email": "new@example.org", "name": "Neu", "password": PASSWORD, "role": "admin"})
+    assert created.status_code == 403
+    with harz.app.state.session_factory() as db:
+        assert db.scalar(select(Counsellor).where(Counsellor.email == "new@example.org")) is None
+
+
+def test_an_admin_sees_every_case_creates_disables_and_resets_accounts(client):
+    add_account(client, "admin@example.org", [], role="admin")
+    magdeburg = add_case(client, MAGDEBURG, "15003")
+    login(client, "admin@example.org")
+    assert client.get(f"/dashboard/cases/{magdeburg}").status_code == 200
+    token = page_csrf(client, "/dashboard/admin/accounts")
+    weak = client.post("/dashboard/admin/accounts", data={
+        "csrf_token": token, "email": "md@example.org", "name": "Magdeburg", "password": "short", "role": "counsellor"})
+    assert weak.status_code == 422
+    created = client.post("/dashboard/admin/accounts", data={
+        "csrf_token": token, "email": "md@example.org", "name": "Herr Elbe", "password": PASSWORD,
+        "role": "counsellor", "offices": [MAGDEBURG, "no-such-office"]})
+    assert created.status_code == 200
+    with client.app.state.session_factory() as db:
+        account = db.scalar(select(Counsellor).where(Counsellor.email == "md@example.org"))
+        assert account.offices == [MAGDEBURG] and account.role == "counsellor"
+    client.post(f"/dashboard/admin/accounts/{account.id}/active", data={"csrf_token": token, "active": "0"})
+    client.post(f"/dashboard/admin/accounts/{account.id}/password",
+                data={"csrf_token": token, "password": "Neues-Passwort-2027"})
+    client.cookies.clear()
+    assert login(client, "md@example.org", "Neues-Passwort-2027").status_code == 401  # disabled
+    with client.app.state.session_factory() as db:
+        db.get(Counsellor, account.id).active = True
+        db.commit()
+    assert login(client, "md@example.org", PASSWORD).status_code == 401  # the old password is gone
+    assert login(client, "md@example.org", "Neues-Passwort-2027").status_code == 303
+
+
+def test_disabling_an_account_ends_its_open_sessions(client):
+    harz_id = add_account(client, "harz@example.org", [HARZ])
+    login(client, "harz@example.org")
+    assert client.get("/dashboard", follow_redirects=False).status_code == 200
+    with client.app.state.session_factory() as db:
+        db.get(Counsellor, harz_id).active = False
+        db.commit()
+    assert client.get("/dashboard", follow_redirects=False).status_code == 303
+
+
+def test_login_redirect_never_leaves_the_dashboard(client):
+    add_account(client, "harz@example.org", [HARZ])
+    page = client.get("/dashboard/login", params={"next": "https://evil.example/"})
+    reply = client.post("/dashboard/login", data={"email": "harz@example.org", "password": PASSWORD,
+                                                  "csrf_token": csrf_of(page.text), "next": "//evil.example/"},
+                        follow_redirects=False)
+    assert reply.headers["location"] == "/dashboard"
