@@ -170,8 +170,9 @@ class ActionAnswer(Action):
         turn = read_turn(tracker)
         intent_topic = INTENT_TOPICS.get(turn.intent)
         kind = urgency.detect(turn.text)
-        if kind:
-            # Urgent, or a refusal: a person must look at it; action_handoff_start says why.
+        if kind or urgency.wants_person(turn.text):
+            # Urgent, a refusal, or "I need to talk to someone about ...": a person, not an
+            # article; action_handoff_start says why and the form names the office.
             return handoff_events(tracker, turn, intent_topic, answered=True, start=True, kind=kind)
         kb = runtime.knowledge_base()
         if not turn.text or turn.text.startswith("/"):

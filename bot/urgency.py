@@ -2,7 +2,9 @@
 
 ``detect(text)`` returns one of ``DEPORTATION``, ``DEADLINE``, ``PERMIT_EXPIRY`` (urgent: the
 bot says "act now" and marks the escalation urgent) or ``REFUSAL`` (a decision on the person's
-own case: a person must look at it, but it is not marked urgent), else None. First match wins,
+own case: a person must look at it, but it is not marked urgent), else None.
+``wants_person(text)`` is True when the message asks to talk to someone or for an appointment
+(the NLU may file "I need to talk to someone about my Blue Card" under the topic instead). First match wins,
 in that order. Cues are matched as parts of words in the casefolded text, in the bot's ten
 languages; a permit expiry needs a permit word AND an expiry word, a deadline needs a deadline
 word AND an objection or letter word ("Termin" alone is an appointment, not a deadline).
@@ -88,6 +90,22 @@ _REFUSAL = (
 
 #: German separable verbs: "läuft in 5 Tagen ab", "endet nächste Woche".
 _GERMAN_EXPIRY = re.compile(r"\bl(?:ä|ae|a)uft\b.*\bab\b")
+_PERSON = (
+    "mit jemandem sprechen", "mit jemandem reden", "mit einem menschen", "mit einer person",
+    "ansprechpartner", "termin bei", "einen termin", "persönlich beraten", "beratungstermin",
+    "talk to someone", "speak to someone", "talk with someone", "speak with someone", "talk to a person",
+    "speak to a person", "real person", "a human", "an appointment", "appointment with", "contact person",
+    "talk to somebody", "speak to somebody",
+    "التحدث مع", "أتحدث مع", "اتحدث مع", "التكلم مع", "موعد", "شخص حقيقي",
+    "поговорити з", "записатися на прийом", "живою людиною", "з людиною",
+    "поговорить с", "записаться на при", "живым человеком", "с человеком",
+    "biriyle konuş", "biriyle görüş", "randevu", "yetkiliyle",
+    "porozmawiać z", "porozmawiac z", "umówić się", "umowic sie", "wizyt", "z człowiekiem",
+    "să vorbesc cu", "sa vorbesc cu", "vorbesc cu cineva", "programare", "o persoană reală",
+    "صحبت کنم", "صحبت با", "وقت ملاقات", "نوبت",
+    "nói chuyện với", "gặp trực tiếp", "lịch hẹn", "đặt hẹn", "người thật",
+)
+
 _SPACES = re.compile(r"\s+")
 
 
@@ -115,6 +133,11 @@ def detect(text: str) -> Optional[str]:
     if _any(text, _REFUSAL):
         return REFUSAL
     return None
+
+
+def wants_person(text: str) -> bool:
+    """True when the message asks to talk to a person or for an appointment."""
+    return _any(normalise(text), _PERSON)
 
 
 def is_urgent(kind: Optional[str]) -> bool:

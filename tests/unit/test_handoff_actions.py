@@ -185,3 +185,9 @@ def test_second_unanswered_low_confidence_message_starts_the_handoff(monkeypatch
     assert slots["start_handoff"] is False and slots["fallback_count"] == 1
     _, slots = run("action_answer", "blah again", intent="nlu_fallback", slots={"fallback_count": 1})
     assert slots["start_handoff"] is True
+
+
+def test_asking_to_talk_to_someone_about_a_topic_starts_the_handoff():
+    replies, slots = run("action_answer", "I live in Köthen and need to talk to someone about my Blue Card",
+                         intent="ask_residence")
+    assert replies == [] and slots["start_handoff"] is True and slots["last_topic"] == "residence"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.urgency import DEADLINE, DEPORTATION, PERMIT_EXPIRY, REFUSAL, detect, is_urgent
+from bot.urgency import DEADLINE, DEPORTATION, PERMIT_EXPIRY, REFUSAL, detect, is_urgent, wants_person
 
 
 @pytest.mark.parametrize("text", [
@@ -58,3 +58,21 @@ def test_a_refusal_needs_a_person_but_is_not_urgent():
 ])
 def test_ordinary_questions_are_not_urgent(text):
     assert detect(text) is None
+
+
+@pytest.mark.parametrize("text", [
+    "I live in Köthen and need to talk to someone about my Blue Card",
+    "Ich wohne in 38855 und brauche einen Termin bei der Ausländerbehörde",
+    "أريد التحدث مع موظف بخصوص الإقامة",
+    "Хочу поговорити з консультантом",
+    "Yabancılar dairesinden randevu almam lazım",
+    "Chcę porozmawiać z kimś o karcie pobytu",
+])
+def test_asking_for_a_person_is_recognised(text):
+    assert wants_person(text)
+
+
+@pytest.mark.parametrize("text", ["How do I get an EU Blue Card?", "Wie lange dauert die Anerkennung?",
+                                  "Где можно выучить немецкий?"])
+def test_ordinary_questions_do_not_ask_for_a_person(text):
+    assert not wants_person(text)
