@@ -9,7 +9,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
 .PHONY: help run test setup venvs model locales train index check test-unit test-integration \
-        test-e2e test-rasa bench clean
+        test-e2e test-browser test-rasa bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -17,7 +17,7 @@ help: ## list the targets
 run: setup ## install what is missing, train, index, start engine + actions + gateway
 	@$(APP) -m bot serve --port $(PORT)
 
-test: setup check test-unit test-rasa test-integration test-e2e ## the whole suite
+test: setup check test-unit test-rasa test-integration test-e2e test-browser ## the whole suite
 
 setup: venvs model locales train index ## everything `run` needs, nothing started
 
@@ -54,6 +54,9 @@ test-integration: setup ## real action server code, real index, real model
 
 test-e2e: setup ## conversations through the gateway against the real engine
 	@$(APP) -m pytest tests/e2e -q
+
+test-browser: setup ## widget and dashboard in Debian's Chromium (Playwright, axe-core)
+	@$(APP) -m pytest tests/browser -q
 
 bench: setup ## print latency and retrieval figures
 	@$(APP) benchmarks/latency.py
