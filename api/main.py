@@ -88,7 +88,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.session_factory = make_session_factory(engine)
     app.state.rate_limiter = SlidingWindowRateLimiter(settings.rate_limit_per_minute)
     await run_in_threadpool(language.warm_up)
-    # Closed cases past their retention period go once a day, the first time at start-up.
+    # Closed cases past their retention period go once a day, the first time a minute after start-up.
     purge = asyncio.create_task(run_daily_purge(settings))
     try:
         async with httpx.AsyncClient() as http:

@@ -22,8 +22,9 @@ from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
 
-#: Seconds between two purges in the gateway.
+#: Seconds between two purges in the gateway, and before the first one (start-up stays quick).
 PURGE_INTERVAL = 24 * 3600.0
+FIRST_PURGE_DELAY = 60.0
 
 
 def delete_case(db: Session, escalation: Escalation) -> None:
@@ -74,8 +75,9 @@ def purge_expired_cases(settings: Settings, now: Optional[dt.datetime] = None) -
     return len(expired)
 
 
-async def run_daily_purge(settings: Settings) -> None:
-    """Purge now and then every PURGE_INTERVAL seconds until cancelled (the gateway's lifespan)."""
+async def run_daily_purge(settings: Settings, first_delay: float = FIRST_PURGE_DELAY) -> None:
+    """Purge after ``first_delay`` seconds, then every PURGE_INTERVAL seconds until cancelled (the gateway's lifespan)."""
+    await asyncio.sleep(first_delay)
     while True:
         try:
             await asyncio.to_thread(purge_expired_cases, settings)

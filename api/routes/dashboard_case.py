@@ -10,10 +10,10 @@ from fastapi.concurrency import run_in_threadpool
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api import notifications
 from api.audit import audit
 from api.deps import SessionDep, SettingsDep
 from api.models import CannedReply, CaseNote, ChatSession, Counsellor, CounsellorMessage, Escalation, utcnow
+from api.replies import send_reply
 from api.routes.dashboard import visible_escalations
 from api.routes.dashboard_web import AccountDep, DashboardError, FormDep, not_found, redirect, render
 from api.tracker_store import read_conversation
@@ -116,9 +116,7 @@ def reply(case_id: str, db: SessionDep, settings: SettingsDep, account: AccountD
         raise DashboardError(422, texts.DASHBOARD_REPLY_INVALID)
     if db.get(ChatSession, escalation.session_id) is None:
         raise DashboardError(410, texts.DASHBOARD_CONVERSATION_GONE)
-    event = notifications.publish(escalation.session_id, {"text": text, "from": "counsellor", "name": account.name})
-    db.add(CounsellorMessage(escalation_id=case_id, session_id=escalation.session_id, author_id=account.id,
-                             author_name=account.name, text=text, event_id=event["id"]))
+    send_reply(db, escalation, account, text)
     audit(db, "answered", account, case_id)
     db.commit()
     return redirect(f"/dashboard/cases/{case_id}?done=sent")

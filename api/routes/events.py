@@ -16,12 +16,11 @@ from typing import Any, AsyncIterator, Dict, Optional
 from fastapi import APIRouter, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from sqlalchemy import select
 
 from api import notifications
 from api.deps import AuthorizationHeader, authenticate_session
 from api.errors import set_error_language
-from api.models import CounsellorMessage
+from api.replies import restore_replies
 
 #: A stream ends after this many seconds and the widget reconnects: no connection is held
 #: forever, and a load balancer may move the widget to another gateway.
@@ -38,12 +37,7 @@ def _authorise(request: Request, session_id: str, authorization: Optional[str]) 
     with request.app.state.session_factory() as db:
         session = authenticate_session(db, session_id, authorization)
         set_error_language(request, session.lang)
-        if not notifications.hub.has_history(session_id):
-            stored = db.scalars(select(CounsellorMessage).where(CounsellorMessage.session_id == session_id)
-                                .order_by(CounsellorMessage.id)).all()
-            notifications.hub.restore(session_id, [
-                {"id": m.event_id, "from": "counsellor", "text": m.text, "name": m.author_name,
-                 "sent_at": m.created_at.isoformat(timespec="seconds")} for m in stored])
+        restore_replies(db, session_id)
 
 
 def _event(message: Dict[str, Any]) -> str:
