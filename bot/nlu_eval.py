@@ -1,4 +1,4 @@
-"""Run ``rasa test nlu`` on the held-out set in tests/rasa/ and report intent accuracy per language.
+"""Run ``rasa test nlu`` on the held-out set in tests/rasa/nlu/ and report intent accuracy per language.
 
 The test files are named ``nlu_test_<lang>.yml``; Rasa reports on all of them at once, and the
 per-language split comes from matching each reported example back to its file.
@@ -17,7 +17,7 @@ from typing import Dict, Tuple
 from bot.settings import PROJECT_ROOT
 from bot.training import ENGINE_BIN, engine_environment
 
-TEST_DIR = PROJECT_ROOT / "tests" / "rasa"
+TEST_DIR = PROJECT_ROOT / "tests" / "rasa" / "nlu"
 #: Below this intent accuracy in any language, `make test` fails.
 MIN_ACCURACY = 0.80
 _EXAMPLE = re.compile(r"^\s*-\s+(.*\S)\s*$")
@@ -63,7 +63,7 @@ def run(model: Path, out_dir: Path) -> int:
     subprocess.run(command, cwd=PROJECT_ROOT, env=engine_environment(), check=True,
                    stdout=subprocess.DEVNULL)
     results = accuracy_per_language(out_dir, examples_by_language())
-    print("Intent accuracy on the held-out NLU test set (tests/rasa/):")
+    print("Intent accuracy on the held-out NLU test set (tests/rasa/nlu/):")
     failing = []
     total_correct = total = 0
     for lang, (correct, count) in results.items():
