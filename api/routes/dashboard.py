@@ -9,8 +9,8 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import Select, case, or_, select
 from sqlalchemy.orm import Session
 
-from api.auth import check_login, new_csrf_token, start_session
 from api.audit import audit
+from api.auth import check_login, new_csrf_token, start_session
 from api.deps import SessionDep, SettingsDep
 from api.models import Counsellor, Escalation, utcnow
 from api.routes.dashboard_web import (

@@ -8,8 +8,8 @@ from fastapi import APIRouter, Request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from api.auth import end_sessions, hash_password, normalise_email, password_problem
 from api.audit import audit
+from api.auth import end_sessions, hash_password, normalise_email, password_problem
 from api.deps import SessionDep, SettingsDep
 from api.models import ROLES, CannedReply, Counsellor, utcnow
 from api.routes.dashboard_web import AdminDep, DashboardError, FormDep, not_found, redirect, render
