@@ -34,7 +34,7 @@ class ChatSession(Base):
     #: Language of the conversation so far; None until chosen or detected.
     lang: Mapped[Optional[str]] = mapped_column(String(8), nullable=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    #: Indexed for the clean-up of idle sessions (settings.session_retention_days, not built yet).
+    #: Indexed for the clean-up of idle sessions (settings.session_retention_days, api.retention).
     last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
 
 

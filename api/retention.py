@@ -1,7 +1,11 @@
-"""Data protection: delete a case with everything it holds, and the daily purge of closed cases past retention.
+"""Data protection: delete a case with everything it holds, and the daily purge.
 
-``purge_expired_cases(settings)`` is what ``python -m bot purge`` runs and what the gateway runs
-once a day (``run_daily_purge``). Only ids and counts are logged, never conversation text.
+The daily purge (``python -m bot purge``, and ``run_daily_purge`` in the gateway) deletes
+- cases closed more than ``escalation_retention_days`` ago, and any case older than that
+  (the consent question promises that period), with their conversations;
+- conversations without a case whose last message is older than ``session_retention_days``
+  (the widget's privacy notice promises that period).
+Only ids and counts are logged, never conversation text.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import datetime as dt
 import logging
 from typing import Optional
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
 from api.audit import audit
@@ -54,8 +58,10 @@ def purge_expired_cases(settings: Settings, now: Optional[dt.datetime] = None) -
     engine = make_engine(settings.database_url)
     try:
         with make_session_factory(engine)() as db:
-            expired = db.scalars(select(Escalation).where(
-                Escalation.status == "closed", Escalation.closed_at < cutoff)).all()
+            expired = db.scalars(select(Escalation).where(or_(
+                and_(Escalation.status == "closed", Escalation.closed_at < cutoff),
+                Escalation.created_at < cutoff,
+            ))).all()
             sessions = {e.session_id for e in expired}
             for escalation in expired:
                 audit(db, "purged", escalation_id=escalation.id)
@@ -75,12 +81,38 @@ def purge_expired_cases(settings: Settings, now: Optional[dt.datetime] = None) -
     return len(expired)
 
 
+def purge_idle_sessions(settings: Settings, now: Optional[dt.datetime] = None) -> int:
+    """Delete conversations with no case whose last message is older than ``session_retention_days``."""
+    cutoff = (now or utcnow()) - dt.timedelta(days=settings.session_retention_days)
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as db:
+            with_case = select(Escalation.session_id)
+            idle = db.scalars(select(ChatSession).where(
+                ChatSession.last_seen_at < cutoff, ChatSession.id.not_in(with_case))).all()
+            for session in idle:
+                # Engine first: if it fails, the session stays and the next run tries again.
+                delete_conversation(settings.engine_db_url, session.id)
+                db.execute(delete(CounsellorMessage).where(CounsellorMessage.session_id == session.id))
+                db.delete(session)
+            db.commit()
+    finally:
+        engine.dispose()
+    logger.info("retention purge deleted %d idle conversation(s)", len(idle))
+    return len(idle)
+
+
+def purge(settings: Settings, now: Optional[dt.datetime] = None) -> tuple:
+    """Both purges; (cases deleted, idle conversations deleted)."""
+    return purge_expired_cases(settings, now), purge_idle_sessions(settings, now)
+
+
 async def run_daily_purge(settings: Settings, first_delay: float = FIRST_PURGE_DELAY) -> None:
     """Purge after ``first_delay`` seconds, then every PURGE_INTERVAL seconds until cancelled (the gateway's lifespan)."""
     await asyncio.sleep(first_delay)
     while True:
         try:
-            await asyncio.to_thread(purge_expired_cases, settings)
+            await asyncio.to_thread(purge, settings)
         except Exception as exc:  # a broken run must not stop the next one
             logger.warning("retention purge failed: %s", type(exc).__name__)
         await asyncio.sleep(PURGE_INTERVAL)

@@ -276,7 +276,7 @@ def _add_dashboard(commands) -> None:
     command.add_argument("--name", required=True)
     command.set_defaults(run=run_create_admin)
     command = commands.add_parser(
-        "purge", help="delete closed cases past their retention period, with their conversations",
+        "purge", help="delete cases and idle conversations past their retention periods",
         description="Delete closed escalations closed more than ADVISOR_ESCALATION_RETENTION_DAYS days ago "
                     "(default 90), with notes, replies and the conversation. The gateway also runs this daily.")
     command.set_defaults(run=run_purge)
@@ -335,11 +335,12 @@ def run_create_admin(args: argparse.Namespace, settings: Settings) -> int:
 
 def run_purge(args: argparse.Namespace, settings: Settings) -> int:
     from api.db import upgrade_database
-    from api.retention import purge_expired_cases
+    from api.retention import purge
 
     upgrade_database(settings)
-    deleted = purge_expired_cases(settings)
-    print(f"Deleted {_count(deleted, 'closed case')} older than {settings.escalation_retention_days} days.")
+    cases, sessions = purge(settings)
+    print(f"Deleted {_count(cases, 'case')} past {settings.escalation_retention_days} days and "
+          f"{_count(sessions, 'idle conversation')} past {settings.session_retention_days} days.")
     return 0
 
 

@@ -102,11 +102,40 @@ def test_purge_deletes_closed_cases_past_retention_with_their_conversation(setti
     assert count(client, AuditLog, action="purged", escalation_id=expired) == 1
 
 
+def test_a_case_is_not_kept_longer_than_the_consent_question_promised(settings, client):
+    forgotten = add_case(client, HARZ, "15085", summary_user="nie geschlossen")
+    with client.app.state.session_factory() as db:
+        db.get(Escalation, forgotten).created_at = utcnow() - dt.timedelta(days=settings.escalation_retention_days + 1)
+        db.commit()
+
+    assert purge_expired_cases(settings) == 1
+    assert count(client, Escalation, id=forgotten) == 0
+
+
+def test_idle_conversations_without_a_case_go_after_the_period_the_widget_promises(settings, client):
+    from api.retention import purge_idle_sessions
+
+    with_case = session_of(client, add_case(client, HARZ, "15085", summary_user="Fall"))
+    long_ago = utcnow() - dt.timedelta(days=settings.session_retention_days + 1)
+    with client.app.state.session_factory() as db:
+        db.add(ChatSession(id="idle", token_hash="x", last_seen_at=long_ago))
+        db.add(ChatSession(id="recent", token_hash="y", last_seen_at=utcnow() - dt.timedelta(days=2)))
+        db.get(ChatSession, with_case).last_seen_at = long_ago
+        db.commit()
+    write_events(settings, "idle")
+
+    assert purge_idle_sessions(settings) == 1
+
+    assert count(client, ChatSession, id="idle") == 0 and read_conversation(settings.engine_db_url, "idle") == []
+    assert count(client, ChatSession, id="recent") == 1
+    assert count(client, ChatSession, id=with_case) == 1
+
+
 def test_purge_command_reports_what_it_deleted(settings, client, monkeypatch, capsys):
     monkeypatch.setenv("ADVISOR_VAR_DIR", str(settings.var_dir))
     add_case(client, HARZ, "15085", status="closed", closed_at=utcnow() - dt.timedelta(days=365))
     assert cli(["purge"]) == 0
-    assert "Deleted 1 closed case older than 90 days." in capsys.readouterr().out
+    assert "Deleted 1 case past 90 days and 0 idle conversations past 30 days." in capsys.readouterr().out
 
 
 def test_deleting_my_conversation_removes_the_case_notes_and_replies(client):
