@@ -60,8 +60,12 @@ def run(model: Path, out_dir: Path) -> int:
         str(ENGINE_BIN / "rasa"), "test", "nlu", "--nlu", str(TEST_DIR), "--model", str(model),
         "--out", str(out_dir), "--successes",
     ]
-    subprocess.run(command, cwd=PROJECT_ROOT, env=engine_environment(), check=True,
-                   stdout=subprocess.DEVNULL)
+    # Rasa's own output (progress, library deprecation warnings) is shown only when it fails.
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=engine_environment(),
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        print(result.stderr[-5000:], file=sys.stderr)
+        raise subprocess.CalledProcessError(result.returncode, command)
     results = accuracy_per_language(out_dir, examples_by_language())
     print("Intent accuracy on the held-out NLU test set (tests/rasa/nlu/):")
     failing = []
