@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from typing import Any, Dict, List, Optional, Text, Tuple
 
 from rasa_sdk import Action, Tracker
@@ -77,7 +78,16 @@ def sources_of(article) -> List[Dict[str, str]]:
     return [{"id": article.id, "title": s.title, "url": s.url} for s in article.sources]
 
 
+_EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+
+
+def plain(text: str) -> str:
+    """Article Markdown as chat text: emphasis markers go (clients show text, not Markdown)."""
+    return _EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
+
+
 def compose(lang: str, article, body: str, translated_fallback: bool) -> str:
+    body = plain(body)
     lines = []
     if translated_fallback:
         lines.append(translate(lang, texts.TRANSLATION_MISSING, language=language_name(article.lang, lang, capitalize=False)))

@@ -189,7 +189,10 @@ def serve(var_dir: Path, model: Path, port: int) -> int:
             stopping = True
             raise KeyboardInterrupt
 
+    # Installed explicitly: a process started in the background inherits SIGINT as ignored,
+    # and then Ctrl-C (or `kill -INT`) would leave the three services running.
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     started = time.monotonic()
     try:
         print("Starting engine (5005), actions (5055) and gateway "

@@ -168,3 +168,9 @@ def test_out_of_scope_needs_a_clearly_better_match():
 
     assert choose_hit(hits, turn("out_of_scope"), 0.804) is None
     assert choose_hit(hits, turn("nlu_fallback"), 0.804).article_id == "residence-x"
+
+
+def test_markdown_emphasis_is_not_shown_as_asterisks():
+    from actions.answer import plain
+
+    assert plain("- **Standard: 50.700 €** (50 %)") == "- Standard: 50.700 € (50 %)"
