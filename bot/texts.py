@@ -44,7 +44,6 @@ TRANSLATION_MISSING = N_(
     "This text is not yet available in your language, so it is shown in {language}. "
     "Counselling in your language is available, for example from the Migrationsberatung (MBE)."
 )
-MORE_ABOUT = N_("Related: {titles}")
 
 # --- buttons ------------------------------------------------------------------------------
 BUTTON_MORE_DETAIL = N_("More detail")
@@ -55,11 +54,6 @@ BUTTON_LANGUAGE_COURSE = N_("German courses")
 BUTTON_EU_EMPLOYMENT = N_("Rights of EU workers")
 
 # --- handoff (actions/handoff.py, actions/forms.py) ---------------------------------------
-HANDOFF_INTRO = N_(
-    "A counsellor can look at your personal situation. For residence matters the foreigners' "
-    "authority (Ausländerbehörde) of your district is responsible; for recognition the free IQ "
-    "counselling helps. Tell me where you live (town or postcode) so I can name the right office."
-)
 HANDOFF_START = N_(
     "I will find the office that is responsible for you and, if you agree, pass on your question. "
     "You can write \"cancel\" at any time."
