@@ -262,7 +262,8 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not model.exists():
         print("No trained Rasa model for the current training data: run `make run`, which trains it.")
         return 1
-    return serve(settings.var_dir, model, args.port or settings.gateway_port)
+    return serve(settings.var_dir, model, args.port or settings.gateway_port,
+                 settings.engine_token, settings.internal_token)
 
 
 # --- dashboard accounts and data protection --------------------------------------------------

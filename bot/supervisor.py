@@ -178,9 +178,11 @@ class Stack:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def serve(var_dir: Path, model: Path, port: int) -> int:
+def serve(var_dir: Path, model: Path, port: int, engine_token: str, internal_token: str) -> int:
     """Run the stack in the foreground until Ctrl-C; return an exit code."""
-    stack = Stack(var_dir=var_dir, model=model, gateway_port=port)
+    # The operator's secrets (ADVISOR_ENGINE_TOKEN, ADVISOR_INTERNAL_TOKEN) go to all three.
+    stack = Stack(var_dir=var_dir, model=model, gateway_port=port,
+                  engine_token=engine_token, internal_token=internal_token)
     stopping = False
 
     def on_signal(signum, _frame):
