@@ -26,7 +26,7 @@ from actions.escalation import german_summary, post_escalation, shown_articles, 
 from actions.messages import button, send
 from bot import texts, urgency
 from bot.contacts.card import contact_card
-from bot.contacts.directory import Directory, find_responsible_contact, load_directory
+from bot.contacts.directory import ContactsError, Directory, find_responsible_contact, load_directory
 from bot.contacts.districts import DISTRICTS, is_district_code
 from bot.i18n import language_name, translate
 
@@ -61,18 +61,36 @@ _directory: Optional[Directory] = None
 FORM_STATE_SLOTS = ("handoff_consent", "place_question", "place_attempts", "handoff_retries", "handoff_urgency")
 
 
+_directory_stamp: Optional[tuple] = None
+
+
+def _contacts_stamp() -> tuple:
+    folder = runtime.settings().knowledge_dir / "contacts"
+    return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.yml")))
+
+
 def directory() -> Directory:
-    """The offices of knowledge/contacts (read once per action server)."""
-    global _directory
-    if _directory is None:
-        _directory = load_directory(runtime.settings().knowledge_dir)
+    """The offices of knowledge/contacts, re-read when staff change a file (like the index).
+
+    If the changed files have errors, the directory already loaded keeps serving.
+    """
+    global _directory, _directory_stamp
+    stamp = _contacts_stamp()
+    if _directory is None or (_directory_stamp is not None and stamp != _directory_stamp):
+        try:
+            _directory = load_directory(runtime.settings().knowledge_dir)
+        except ContactsError:
+            if _directory is None:
+                raise
+            logger.warning("contacts changed but have errors; still serving the previous directory")
+        _directory_stamp = stamp
     return _directory
 
 
 def use_directory(value: Optional[Directory]) -> None:
-    """Install a directory (tests)."""
-    global _directory
-    _directory = value
+    """Install a directory (tests); it is not re-read from disk."""
+    global _directory, _directory_stamp
+    _directory, _directory_stamp = value, None
 
 
 def real_district(tracker: Tracker) -> Optional[str]:

@@ -191,3 +191,31 @@ def test_asking_to_talk_to_someone_about_a_topic_starts_the_handoff():
     replies, slots = run("action_answer", "I live in Köthen and need to talk to someone about my Blue Card",
                          intent="ask_residence")
     assert replies == [] and slots["start_handoff"] is True and slots["last_topic"] == "residence"
+
+
+def test_staff_edits_to_the_contacts_reach_the_running_action_server(tmp_path, monkeypatch):
+    import dataclasses
+    import os
+    import shutil
+
+    from actions import handoff, runtime
+    from bot.settings import PROJECT_ROOT, load_settings
+
+    shutil.copytree(PROJECT_ROOT / "knowledge" / "contacts", tmp_path / "contacts")
+    monkeypatch.setattr(runtime, "_settings", dataclasses.replace(load_settings({}), knowledge_dir=tmp_path))
+    monkeypatch.setattr(handoff, "_directory", None)
+    monkeypatch.setattr(handoff, "_directory_stamp", None)
+    authorities = tmp_path / "contacts" / "authorities.yml"
+    old_name = handoff.directory().authority_for_district("15085").name
+
+    def edit(text):
+        authorities.write_text(text, encoding="utf-8")
+        stat = authorities.stat()
+        os.utime(authorities, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+
+    original = authorities.read_text(encoding="utf-8")
+    edit(original.replace(old_name, old_name + " (neu)"))
+    assert handoff.directory().authority_for_district("15085").name == old_name + " (neu)"
+
+    edit(original + "\n- id: [broken\n")
+    assert handoff.directory().authority_for_district("15085").name == old_name + " (neu)"
