@@ -24,12 +24,7 @@ _REPLIES = {
 
 def topic_buttons(lang: str) -> List[Dict[str, str]]:
     """The four topics as buttons; each sends a question the NLU understands in any language."""
-    return [
-        button(lang, texts.BUTTON_RECOGNITION, "/ask_recognition"),
-        button(lang, texts.BUTTON_RESIDENCE, "/ask_residence"),
-        button(lang, texts.BUTTON_LANGUAGE_COURSE, "/ask_language_course"),
-        button(lang, texts.BUTTON_EU_EMPLOYMENT, "/ask_eu_employment"),
-    ]
+    return [button(lang, title, payload) for title, payload in texts.TOPIC_BUTTONS]
 
 
 class ActionSmalltalk(Action):

@@ -1,15 +1,26 @@
 """Which of our languages a chat message is written in, with the session's language as tie-breaker.
 
-Short replies ("ok", "38855", "Blue Card?") say nothing about the writer's language, so they
-keep the language the conversation already has; only a message in another script (Arabic,
-Cyrillic) switches even when short, because the previous language then cannot be right.
+Rules, in order (each one is a case a real conversation produced):
+- No letters ("38855", "?!"): keep the conversation's language.
+- Words in Arabic or Cyrillic script: one of that script's languages (ar/fa, uk/ru), judged on
+  those words alone, because German or English words mixed in ("Aufenthaltserlaubnis", "Blue
+  Card") say nothing about the writer. Nobody writes Arabic to be answered in German.
+- Latin script: German terms from letters and forms ("Anmeldung", "Blaue Karte") are set aside
+  first when the rest of the message still has enough words, so that "Aufenthaltserlaubnis
+  uzatmak istiyorum" stays Turkish.
+- Short replies ("ok", "Blue Card?", "Anerkennung?") keep the conversation's language. Only a
+  word that clearly belongs to another of our languages and is not German or English ("tamam",
+  "dobrze", "Xin chào") switches. A conversation's first short message may be any greeting
+  from the list below ("Hallo" is German even though lingua leans to English).
+- Longer text switches when lingua is confident and clearly ahead of the previous language.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
-from typing import Dict, Optional
+from typing import Dict, Iterable, List, Optional
 
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
@@ -22,9 +33,39 @@ MIN_WORDS = 3
 MIN_CONFIDENCE = 0.4
 #: ... and lead the previous language by this much, otherwise the previous one stays.
 MIN_LEAD = 0.25
+#: A short message switches only with this confidence (and never to German or English).
+SHORT_SWITCH_CONFIDENCE = 0.9
+#: A conversation's first short message takes lingua's guess from this confidence on.
+FIRST_SHORT_CONFIDENCE = 0.6
 
 _WORD = re.compile(r"[^\W\d_]+")
 _SCRIPT_LANGUAGES = {"arabic": ("ar", "fa"), "cyrillic": ("uk", "ru")}
+#: Languages whose words appear in every conversation as terms, names and loanwords.
+_TERM_LANGUAGES = frozenset({"de", "en"})
+
+#: Greetings and short words that lingua gets wrong or doubts on their own (lower case,
+#: without accents). Only used for a conversation's first message and as a tie-breaker.
+_SHORT_WORDS = {
+    "hallo": "de", "moin": "de", "servus": "de", "guten tag": "de", "guten morgen": "de",
+    "hello": "en", "hey there": "en", "good morning": "en", "good afternoon": "en",
+    "merhaba": "tr", "selam": "tr", "selamlar": "tr", "iyi gunler": "tr", "tamam": "tr",
+    "czesc": "pl", "dzien dobry": "pl", "witam": "pl", "dobrze": "pl",
+    "salut": "ro", "buna": "ro", "buna ziua": "ro", "buna dimineata": "ro", "multumesc": "ro",
+    "xin chao": "vi", "chao ban": "vi", "cam on": "vi", "vang": "vi", "da": None,
+}
+
+#: German words from letters and forms that people keep in German whatever language they write.
+_GERMAN_TERMS = frozenset("""
+aufenthaltserlaubnis aufenthaltstitel niederlassungserlaubnis blaue karte eu blue card chancenkarte
+visum ausländerbehörde auslanderbehorde auslaenderbehoerde fiktionsbescheinigung vorabzustimmung
+anerkennung anerkennungsbescheid bescheid defizitbescheid anpassungsmaßnahme kenntnisprüfung
+berufserlaubnis approbation zeugnisbewertung zab integrationskurs berufssprachkurs sprachkurs
+anmeldung meldebescheinigung bürgeramt buergeramt burgeramt termin krankenkasse kindergeld
+mindestlohn arbeitsvertrag lohnabrechnung kündigung familiennachzug jobcenter agentur für arbeit
+arbeitsagentur ausreiseaufforderung widerspruch duldung einbürgerung steuer id steuernummer
+wohnung kita schule ausbildung pflegefachkraft anerkennungsstelle landesverwaltungsamt
+iq netzwerk mbe migrationsberatung bamf dtz telc goethe
+""".split())
 
 
 @lru_cache(maxsize=1)
@@ -39,17 +80,20 @@ def warm_up() -> None:
     _detector()
 
 
-def _script(letters: str) -> str:
-    """'arabic', 'cyrillic' or 'latin' — whichever most letters are written in."""
+def _char_script(char: str) -> str:
+    code = ord(char)
+    if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
+        return "arabic"
+    if 0x0400 <= code <= 0x052F:
+        return "cyrillic"
+    return "latin"
+
+
+def _word_script(word: str) -> str:
+    """'arabic', 'cyrillic' or 'latin' — whichever most of the word's letters are written in."""
     counts = {"arabic": 0, "cyrillic": 0, "latin": 0}
-    for char in letters:
-        code = ord(char)
-        if 0x0600 <= code <= 0x06FF or 0x0750 <= code <= 0x077F or 0xFB50 <= code <= 0xFEFF:
-            counts["arabic"] += 1
-        elif 0x0400 <= code <= 0x052F:
-            counts["cyrillic"] += 1
-        else:
-            counts["latin"] += 1
+    for char in word:
+        counts[_char_script(char)] += 1
     return max(counts, key=counts.get)
 
 
@@ -60,25 +104,73 @@ def _script_of_language(lang: str) -> str:
     return "latin"
 
 
-def _confidences(text: str) -> Dict[str, float]:
+def _plain(text: str) -> str:
+    """Lower case without accents: 'Bună ziua' -> 'buna ziua', 'Cześć' -> 'czesc'."""
+    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ł", "l").replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _confidences(text: str, among: Optional[Iterable[str]] = None) -> Dict[str, float]:
     values = _detector().compute_language_confidence_values(text)
-    return {value.language.iso_code_639_1.name.lower(): value.value for value in values}
+    result = {value.language.iso_code_639_1.name.lower(): value.value for value in values}
+    if among is not None:
+        allowed = set(among)
+        result = {lang: value for lang, value in result.items() if lang in allowed}
+    return result
+
+
+def _without_german_terms(words: List[str]) -> List[str]:
+    """The words that are not German terms from letters (compound terms count word by word)."""
+    return [word for word in words if word.lower() not in _GERMAN_TERMS]
+
+
+def _short_text(words: List[str], previous: Optional[str], fallback: str) -> str:
+    """Language of a message of one or two words."""
+    phrase = _plain(" ".join(words))
+    known = _SHORT_WORDS.get(phrase)
+    if known and (previous is None or known not in _TERM_LANGUAGES):
+        return known
+    if phrase in _SHORT_WORDS or any(word.lower() in _GERMAN_TERMS for word in words):
+        # A greeting that could be anyone's, or a German term: proves nothing about the writer.
+        return fallback
+    confidences = _confidences(" ".join(words))
+    best = max(confidences, key=confidences.get)
+    if previous is None:
+        return best if confidences[best] >= FIRST_SHORT_CONFIDENCE else fallback
+    if best not in _TERM_LANGUAGES and confidences[best] >= SHORT_SWITCH_CONFIDENCE:
+        return best
+    return fallback
 
 
 def detect_language(text: str, previous: Optional[str] = None) -> str:
     """The language code of ``text``; ``previous`` (the session's language, else German) wins doubts."""
-    fallback = normalise_language(previous) or DEFAULT_LANGUAGE
+    previous = normalise_language(previous)
+    fallback = previous or DEFAULT_LANGUAGE
     words = _WORD.findall(text)
     if not words:
         return fallback
-    script = _script("".join(words))
-    other_script = script != "latin" and script != _script_of_language(fallback)
-    if len(words) < MIN_WORDS and not other_script:
-        return fallback
-    confidences = _confidences(text)
-    if other_script:
-        # The previous language is surely wrong; choose among the languages of this script.
-        return max(_SCRIPT_LANGUAGES[script], key=lambda lang: confidences.get(lang, 0.0))
+    by_script: Dict[str, List[str]] = {"arabic": [], "cyrillic": [], "latin": []}
+    for word in words:
+        by_script[_word_script(word)].append(word)
+    other = max(("arabic", "cyrillic"), key=lambda script: len(by_script[script]))
+    if by_script[other]:
+        candidates = _SCRIPT_LANGUAGES[other]
+        native = by_script[other]
+        if fallback in candidates and len(native) < MIN_WORDS:
+            return fallback
+        confidences = _confidences(" ".join(native), among=candidates)
+        best = max(candidates, key=lambda lang: confidences.get(lang, 0.0))
+        if fallback in candidates and confidences.get(best, 0.0) - confidences.get(fallback, 0.0) < MIN_LEAD:
+            return fallback
+        return best
+    if len(words) < MIN_WORDS:
+        return _short_text(words, previous, fallback)
+    own = _without_german_terms(words)
+    if len(own) < MIN_WORDS and previous is not None:
+        # Mostly terms copied from a letter: what is left is a short message.
+        return _short_text(own, previous, fallback) if own else fallback
+    judged = own if len(own) >= MIN_WORDS else words
+    confidences = _confidences(" ".join(judged))
     best = max(confidences, key=confidences.get)
     lead = confidences[best] - confidences.get(fallback, 0.0)
     if confidences[best] >= MIN_CONFIDENCE and lead >= MIN_LEAD:

@@ -7,7 +7,7 @@ import hashlib
 import uuid
 from typing import Optional
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -33,6 +33,9 @@ class ChatSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64))
     #: Language of the conversation so far; None until chosen or detected.
     lang: Mapped[Optional[str]] = mapped_column(String(8), nullable=True)
+    #: True once the person chose the language (picker, ``lang`` in the API, "can we speak
+    #: Turkish?"): then it stays until they choose another; otherwise it is detected.
+    lang_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: Indexed for the clean-up of idle sessions (settings.session_retention_days, api.retention).
     last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

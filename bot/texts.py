@@ -45,6 +45,14 @@ TRANSLATION_MISSING = N_(
     "Counselling in your language is available, for example from the Migrationsberatung (MBE)."
 )
 
+# --- choosing the language ("can we speak Turkish?") ---------------------------------------
+#: Shown in the new language; each translation names its own language.
+LANGUAGE_SWITCHED = N_("From now on I will answer in English. What would you like to know?")
+LANGUAGE_NOT_OFFERED = N_(
+    "This language is not available here: {language}. I can answer in these languages: "
+    "{languages}. Please write in one of them or choose it in the language menu."
+)
+
 # --- buttons ------------------------------------------------------------------------------
 BUTTON_MORE_DETAIL = N_("More detail")
 BUTTON_TALK_TO_PERSON = N_("Talk to a person")
@@ -52,6 +60,13 @@ BUTTON_RECOGNITION = N_("Recognition of qualifications")
 BUTTON_RESIDENCE = N_("Visa and residence")
 BUTTON_LANGUAGE_COURSE = N_("German courses")
 BUTTON_EU_EMPLOYMENT = N_("Rights of EU workers")
+#: The four topics as (title, payload) buttons; each payload is an intent the engine knows.
+TOPIC_BUTTONS = (
+    (BUTTON_RECOGNITION, "/ask_recognition"),
+    (BUTTON_RESIDENCE, "/ask_residence"),
+    (BUTTON_LANGUAGE_COURSE, "/ask_language_course"),
+    (BUTTON_EU_EMPLOYMENT, "/ask_eu_employment"),
+)
 
 # --- handoff (actions/handoff.py, actions/forms.py) ---------------------------------------
 HANDOFF_START = N_(

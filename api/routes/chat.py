@@ -22,9 +22,11 @@ from api.deps import (
 from api.engine_client import EngineUnavailable, build_chat_response
 from api.errors import ApiError, rate_limited, set_error_language, unsupported_language
 from api.language import detect_language
+from api.language_requests import LanguageRequest, find_language_request
 from api.models import ChatSession, utcnow
 from bot import texts
-from bot.i18n import DEFAULT_LANGUAGE, language_choices, normalise_language
+from bot import SUPPORTED_LANGUAGES
+from bot.i18n import DEFAULT_LANGUAGE, language_choices, language_name, normalise_language, translate
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +36,8 @@ router = APIRouter(tags=["chat"])
 class ChatRequest(BaseModel):
     session_id: str
     text: str
-    #: The language chosen in the widget; without it the language is detected.
+    #: The language chosen in the widget: it stays for the session until another is chosen;
+    #: without it (and without an earlier choice) each message's language is detected.
     lang: Optional[str] = None
 
 
@@ -72,12 +75,20 @@ class ChatResponse(BaseModel):
     meta: Meta
 
 
-def _remember_language(db: Session, session: ChatSession, text: str, explicit: Optional[str]) -> str:
-    """Decide the reply language and store it on the session (with the time of this message)."""
-    if explicit:
-        lang = explicit
-    elif text.startswith("/"):
-        # A button payload ("/request_human") is no evidence of the user's language.
+def _remember_language(
+    db: Session, session: ChatSession, text: str, explicit: Optional[str], requested: Optional[str]
+) -> str:
+    """Decide the reply language and store it on the session (with the time of this message).
+
+    A language the person chose stays: asked for in the message ("can we speak Turkish?"),
+    then ``lang`` of the request (the widget's picker), then one chosen earlier in the session.
+    Otherwise the message's language is detected, with the previous one as tie-breaker.
+    """
+    if requested or explicit:
+        lang = requested or explicit
+        session.lang_locked = True
+    elif session.lang_locked or text.startswith("/"):
+        # A chosen language stays; a button payload ("/request_human") is no evidence either.
         lang = session.lang or DEFAULT_LANGUAGE
     else:
         lang = detect_language(text, session.lang)
@@ -85,6 +96,24 @@ def _remember_language(db: Session, session: ChatSession, text: str, explicit: O
     session.last_seen_at = utcnow()
     db.commit()
     return lang
+
+
+def _language_message(request: LanguageRequest, lang: str, locales_dir) -> Dict[str, Any]:
+    """The answer to "can we speak X?": confirmed in X, or which languages there are."""
+    if request.supported:
+        text = translate(lang, texts.LANGUAGE_SWITCHED, locales_dir=locales_dir)
+        buttons = [
+            {"title": translate(lang, title, locales_dir=locales_dir), "payload": payload}
+            for title, payload in texts.TOPIC_BUTTONS
+        ]
+    else:
+        offered = ", ".join(language_name(code) for code in SUPPORTED_LANGUAGES)
+        text = translate(
+            lang, texts.LANGUAGE_NOT_OFFERED, locales_dir=locales_dir,
+            language=language_name(request.lang, in_language=lang, capitalize=False), languages=offered,
+        )
+        buttons = []
+    return {"text": text, "buttons": buttons, "sources": [], "contact": None}
 
 
 @router.post("/chat", response_model=ChatResponse)
@@ -114,8 +143,18 @@ async def chat(
     if retry_after:
         raise rate_limited(retry_after)
     text = body.text.strip()
-    lang = await run_in_threadpool(_remember_language, db, session, text, explicit)
+    wish = None if text.startswith("/") else find_language_request(text)
+    requested = wish.lang if wish and wish.supported else None
+    lang = await run_in_threadpool(_remember_language, db, session, text, explicit, requested)
     set_error_language(request, lang)
+    if wish and wish.bare:
+        # Only the wish for a language: answered here, the engine has nothing to do.
+        logger.info("chat lang=%s language_request supported=%s", lang, wish.supported)
+        response = build_chat_response(session.id, lang, [], settings.locales_dir)
+        response["messages"] = [_language_message(wish, lang, settings.locales_dir)]
+        response["meta"]["intent"] = "choose_language"
+        response["meta"]["confidence"] = 1.0
+        return response
     started = time.perf_counter()
     try:
         replies = await engine.send_message(session.id, text, lang)
@@ -124,7 +163,11 @@ async def chat(
     # Never the text or the session: language, size and time are enough to run the service.
     engine_ms = (time.perf_counter() - started) * 1000
     logger.info("chat lang=%s replies=%d engine_ms=%.0f", lang, len(replies), engine_ms)
-    return build_chat_response(session.id, lang, replies, settings.locales_dir)
+    response = build_chat_response(session.id, lang, replies, settings.locales_dir)
+    if wish:
+        # A wish for a language with a question: confirm it, then answer in it.
+        response["messages"].insert(0, _language_message(wish, lang, settings.locales_dir))
+    return response
 
 
 @router.get("/languages")

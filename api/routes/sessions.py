@@ -26,7 +26,8 @@ router = APIRouter(prefix="/sessions", tags=["sessions"])
 
 
 class SessionCreate(BaseModel):
-    #: The language chosen in the widget; without it the first message decides.
+    #: The language chosen in the widget: it stays for the session (until another is chosen);
+    #: without it each message's language is detected.
     lang: Optional[str] = None
 
 
@@ -44,7 +45,7 @@ def create_session(request: Request, db: SessionDep, body: Optional[SessionCreat
         if lang is None:
             raise unsupported_language()
     token = secrets.token_urlsafe(32)
-    session = ChatSession(token_hash=hash_token(token), lang=lang)
+    session = ChatSession(token_hash=hash_token(token), lang=lang, lang_locked=lang is not None)
     db.add(session)
     db.commit()
     return SessionPublic(session_id=session.id, token=token)

@@ -72,3 +72,37 @@ def test_a_short_message_in_another_script_still_switches():
 
 def test_an_unsupported_previous_language_falls_back_to_german():
     assert detect_language("ok", "pt") == "de"
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("Merhaba", "tr"), ("Cześć", "pl"), ("Salut", "ro"), ("Xin chào", "vi"), ("Hello", "en"), ("Hallo", "de"),
+     ("Привіт", "uk"), ("مرحبا", "ar")],
+)
+def test_a_first_greeting_sets_the_language(text, expected):
+    assert detect_language(text, previous=None) == expected
+
+
+@pytest.mark.parametrize("text, previous", [("Anerkennung?", "tr"), ("Blaue Karte?", "pl"), ("Hallo", "tr"),
+                                            ("Anmeldung Wohnung Termin Bürgeramt?", "ro"), ("Hello", "de")])
+def test_german_terms_and_greetings_anyone_uses_keep_the_conversation_language(text, previous):
+    assert detect_language(text, previous) == previous
+
+
+@pytest.mark.parametrize("text, expected", [("tamam", "tr"), ("Dzień dobry", "pl"), ("Mulțumesc", "ro"), ("Cảm ơn", "vi")])
+def test_a_short_word_only_one_of_our_other_languages_has_switches(text, expected):
+    assert detect_language(text, previous="de") == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("Aufenthaltserlaubnis Verlängerung Ausländerbehörde كيف أفعل ذلك", "ar"),
+        ("Мій Aufenthaltstitel закінчується, що робити?", "uk"),
+        ("Benim Aufenthaltserlaubnis gelecek ay bitiyor, Ausländerbehörde ne yapmalıyım?", "tr"),
+        ("Moja Aufenthaltserlaubnis kończy się w przyszłym miesiącu", "pl"),
+        ("Ich brauche Infos über die Blue Card for IT jobs", "de"),
+    ],
+)
+def test_a_mixed_message_is_answered_in_the_writers_main_language(text, expected):
+    assert detect_language(text, previous="de" if expected != "de" else "en") == expected

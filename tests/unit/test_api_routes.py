@@ -38,8 +38,13 @@ GERMAN = {
     texts.ERROR_BAD_LANGUAGE: "Diese Sprache wird nicht unterstützt: {languages}.",
     texts.ERROR_INTERNAL: "Bei uns ist etwas schiefgegangen.",
     texts.ERROR_NOT_FOUND: "Diese Seite gibt es nicht.",
+    texts.LANGUAGE_NOT_OFFERED: "Diese Sprache gibt es hier nicht: {language}. Sprachen: {languages}.",
 }
-RUSSIAN = {texts.ERROR_UNAVAILABLE: "Ассистент сейчас недоступен."}
+RUSSIAN = {
+    texts.ERROR_UNAVAILABLE: "Ассистент сейчас недоступен.",
+    texts.LANGUAGE_SWITCHED: "Теперь я отвечаю по-русски.",
+    texts.BUTTON_RESIDENCE: "Виза и пребывание",
+}
 RUSSIAN_QUESTION = "Как мне получить вид на жительство в Германии?"
 
 
@@ -348,6 +353,50 @@ def test_the_conversation_keeps_its_language_for_short_replies(make_client, stan
     assert [m["metadata"]["lang"] for m in stand_in.received] == ["uk"] * 4
     arabic = say(client, session, "أريد أن أعمل في ألمانيا").json()
     assert (arabic["lang"], arabic["dir"]) == ("ar", "rtl")
+
+
+def test_a_language_chosen_for_the_session_stays_whatever_the_person_writes(make_client, stand_in):
+    client = make_client(engine_url=stand_in.url)
+    session = open_session(client, lang="de")
+    assert say(client, session, RUSSIAN_QUESTION).json()["lang"] == "de"
+    later = open_session(client)
+    assert say(client, later, "Wie bekomme ich die Blaue Karte?", lang="ru").json()["lang"] == "ru"
+    # The widget sends no lang now: the choice made with the last message still holds.
+    assert say(client, later, "Wie bekomme ich die Blaue Karte?").json()["lang"] == "ru"
+    assert [m["metadata"]["lang"] for m in stand_in.received] == ["de", "ru", "ru"]
+
+
+def test_asking_for_a_language_switches_to_it_for_good_without_asking_the_engine(make_client, stand_in):
+    client = make_client(engine_url=stand_in.url)
+    session = open_session(client, lang="de")
+    body = say(client, session, "по-русски можно?", lang="de").json()  # typed wish beats the picker
+    assert body["lang"] == "ru"
+    assert body["messages"][0]["text"] == RUSSIAN[texts.LANGUAGE_SWITCHED]
+    assert "Виза и пребывание" in [button["title"] for button in body["messages"][0]["buttons"]]
+    assert body["meta"]["intent"] == "choose_language"
+    assert stand_in.received == []
+    assert say(client, session, "Wie lange dauert die Anerkennung meines Abschlusses?").json()["lang"] == "ru"
+    assert stand_in.received[-1]["metadata"]["lang"] == "ru"
+
+
+def test_a_wish_with_a_question_is_confirmed_and_the_question_answered_in_the_new_language(make_client, stand_in):
+    client = make_client(engine_url=stand_in.url)
+    session = open_session(client)
+    body = say(client, session, "Говорите по-русски? Мне нужна информация о голубой карте ЕС").json()
+    assert body["lang"] == "ru"
+    assert [m["text"] for m in body["messages"]] == [RUSSIAN[texts.LANGUAGE_SWITCHED], "Hallo!"]
+    assert stand_in.received[-1]["metadata"]["lang"] == "ru"
+
+
+def test_a_language_we_do_not_offer_gets_the_list_of_ours_in_the_current_language(make_client, stand_in):
+    client = make_client(engine_url=stand_in.url)
+    session = open_session(client, lang="de")
+    body = say(client, session, "Können wir Französisch sprechen?").json()
+    assert body["lang"] == "de"
+    text = body["messages"][0]["text"]
+    assert text.startswith("Diese Sprache gibt es hier nicht: Französisch.")
+    assert all(name in text for name in ("Deutsch", "العربية", "Українська", "Türkçe", "Tiếng Việt"))
+    assert stand_in.received == []
 
 
 def test_neither_the_message_nor_the_token_reaches_the_logs(make_client, stand_in, caplog):

@@ -495,9 +495,10 @@
           save();
           listen();
         }
-        // The conversation's language leads the interface until the visitor picks one. The
+        // The conversation's language leads the interface: detected, or asked for in a message
+        // ("can we speak Turkish?"), which the server keeps like a choice in the picker. The
         // message is delivered by now: a failure here must not be reported as a failed send.
-        if (!state.chosen && reply.lang !== state.lang) return switchTexts(reply.lang).catch(function () {});
+        if (reply.lang !== state.lang) return switchTexts(reply.lang).catch(function () {});
       })
       .catch(function (error) {
         // A rejected session call carries its answer; anything else is the network.
