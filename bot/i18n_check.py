@@ -8,6 +8,7 @@ How to add and translate a text: docs/TRANSLATING.md.
 from __future__ import annotations
 
 import argparse
+import re
 import string
 import sys
 from pathlib import Path
@@ -24,6 +25,8 @@ from bot.i18n import clear_cache
 from bot.settings import PROJECT_ROOT, load_settings
 
 TEMPLATE_NAME = "messages.pot"
+#: The catalog that shows which bracketed words of the English texts are German terms.
+GERMAN = "de"
 #: Same keywords as ``pybabel extract -k N_``: babel's defaults (_, gettext, ...) plus N_.
 EXTRACT_KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 EXTRACT_COMMAND = "pybabel extract -F babel.cfg -k N_ -o locales/messages.pot ."
@@ -32,6 +35,46 @@ UPDATE_COMMAND = "pybabel update -i locales/messages.pot -d locales --ignore-obs
 
 def catalog_path(locales_dir: Path, lang: str) -> Path:
     return Path(locales_dir) / lang / "LC_MESSAGES" / "messages.po"
+
+
+#: A bracketed part of a text without placeholders: "(Ausländerbehörde)", "(Widerspruch, Klage)",
+#: also with one inner pair: "(Fiktionsbescheinigung, § 81(4) AufenthG)".
+_BRACKETED = re.compile(r"\(((?:[^(){}]|\([^(){}]*\))+)\)")
+
+
+def german_terms_in_brackets(english: str, german: str) -> list:
+    """The German terms the English text gives in brackets, such as "(Ausländerbehörde)".
+
+    A bracketed word counts as German when the German translation uses it as well: "(Termin)"
+    in "Visits by appointment (Termin) only." is German because the German text says "mit
+    Termin"; "(German)" in "Summary (German)" is English. "(Widerspruch, Klage)" gives two terms.
+    """
+    terms = []
+    for content in _BRACKETED.findall(english):
+        for part in content.split(","):
+            part = part.strip()
+            if not part or not any(c.isalpha() for c in part):
+                continue
+            if re.search(r"(?<!\w)" + re.escape(part) + r"(?!\w)", german) and part not in terms:
+                terms.append(part)
+    return terms
+
+
+def _german_term_problems(where: str, message, german_message) -> list:
+    """A German term in brackets in the English text must appear unchanged in the translation."""
+    if german_message is None or not german_message.string:
+        return []
+    english = " ".join(_as_tuple(message.id))
+    german = " ".join(s for s in _as_tuple(german_message.string) if s)
+    problems = []
+    for term in german_terms_in_brackets(english, german):
+        missing = [s for s in _as_tuple(message.string) if term not in s]
+        if missing:
+            problems.append(
+                f"{where}: {_short(message.id)}: the German term '{term}' is missing from the translation; "
+                f"keep it unchanged in brackets, as in the English text: '({term})'"
+            )
+    return problems
 
 
 def placeholders(text: str) -> set:
@@ -112,6 +155,8 @@ def check_catalogs(locales_dir: Path, source_dir: Optional[Path] = PROJECT_ROOT)
         return [f"{template_path}: missing; run {EXTRACT_COMMAND}"]
     template_ids = {m.id for m in _read(template_path) if m.id}
     problems = _template_problems(template_path, template_ids, source_dir)
+    german_path = catalog_path(locales_dir, GERMAN)
+    german_catalog = _read(german_path, GERMAN) if german_path.exists() else None
 
     for lang in SUPPORTED_LANGUAGES:
         path = catalog_path(locales_dir, lang)
@@ -130,7 +175,10 @@ def check_catalogs(locales_dir: Path, source_dir: Optional[Path] = PROJECT_ROOT)
             where = f"{path}:{message.lineno}"
             if message.id not in template_ids:
                 problems.append(f"{where}: {_short(message.id)} is not in the template; run {UPDATE_COMMAND}")
-            problems.extend(_entry_problems(where, message))
+            entry_problems = _entry_problems(where, message)
+            problems.extend(entry_problems)
+            if lang != GERMAN and german_catalog is not None and not entry_problems:
+                problems.extend(_german_term_problems(where, message, german_catalog.get(message.id)))
         problems.extend(
             f"{path}: {_short(msgid)} is missing; run {UPDATE_COMMAND}"
             for msgid in sorted(template_ids - catalog_ids, key=str)

@@ -9,6 +9,7 @@ from typing import Dict, List, Optional, Tuple
 
 from bot.knowledge import ARTICLES_FOLDER
 from bot.knowledge.articles import Problem, ParsedFile, article_files, parse_article_file
+from bot.knowledge.glossary import check_glossary_terms
 
 __all__ = ["Problem", "check_knowledge", "format_report", "REVIEW_LANGUAGES"]
 
@@ -38,7 +39,10 @@ def check_knowledge(knowledge_dir: Path, today: Optional[dt.date] = None) -> Lis
         parsed = parse_article_file(path)
         parsed_files.append(parsed)
         problems.extend(parsed.problems)
-    problems.extend(_check_translations(parsed_files))
+    versions_by_id, grouping_problems = _group_versions(parsed_files)
+    problems.extend(grouping_problems)
+    problems.extend(_check_translations(versions_by_id))
+    problems.extend(check_glossary_terms(knowledge_dir, versions_by_id))
     problems.extend(_check_review_dates(parsed_files, today))
     return sorted(problems, key=lambda p: (str(p.path), p.line, p.field))
 
@@ -66,7 +70,8 @@ def _article_key(parsed: ParsedFile) -> Optional[Tuple[str, str]]:
     return article_id, parsed.lang
 
 
-def _check_translations(parsed_files: List[ParsedFile]) -> List[Problem]:
+def _group_versions(parsed_files: List[ParsedFile]) -> Tuple[Dict[str, Dict[str, ParsedFile]], List[Problem]]:
+    """id -> language -> file; a second file for the same id and language is a problem."""
     problems: List[Problem] = []
     by_id: Dict[str, Dict[str, ParsedFile]] = defaultdict(dict)
     for parsed in parsed_files:
@@ -83,7 +88,11 @@ def _check_translations(parsed_files: List[ParsedFile]) -> List[Problem]:
             ))
             continue
         by_id[article_id][lang] = parsed
+    return by_id, problems
 
+
+def _check_translations(by_id: Dict[str, Dict[str, ParsedFile]]) -> List[Problem]:
+    problems: List[Problem] = []
     for article_id, versions in by_id.items():
         original = versions.get(REFERENCE_LANGUAGE)
         if original is None:

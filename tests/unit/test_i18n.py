@@ -9,7 +9,7 @@ from babel.messages.pofile import read_po, write_po
 
 from bot import SUPPORTED_LANGUAGES, texts
 from bot.i18n import LOCALES_DIR, format_euro, language_name, text_direction, translate
-from bot.i18n_check import catalog_path, check_catalogs, compile_catalogs
+from bot.i18n_check import catalog_path, check_catalogs, compile_catalogs, german_terms_in_brackets
 
 ALL_TEXTS = {name: text for name, text in vars(texts).items() if name.isupper() and isinstance(text, str)}
 UKRAINIAN_ONLY_LETTERS = re.compile("[іїєґІЇЄҐ]")
@@ -147,6 +147,40 @@ def test_check_catches_empty_fuzzy_and_placeholder_mistakes(locales_copy):
     assert any(str(renamed) in p and "['limt']" in p and "['limit']" in p for p in problems)
 
 
+@pytest.mark.parametrize(
+    "english, german, terms",
+    [
+        ("Visits by appointment (Termin) only.", "Besuch nur mit Termin.", ["Termin"]),
+        ("an objection or a lawsuit (Widerspruch, Klage)", "einen Widerspruch oder eine Klage",
+         ["Widerspruch", "Klage"]),
+        ("a certificate (Fiktionsbescheinigung, § 81(4) AufenthG)", "eine Fiktionsbescheinigung (§ 81 Abs. 4)",
+         ["Fiktionsbescheinigung"]),
+        ("Summary (German)", "Zusammenfassung (Deutsch)", []),
+        ("your language ({language})", "Ihre Sprache ({language})", []),
+        ("within (4) weeks", "innerhalb von (4) Wochen", []),
+    ],
+)
+def test_german_terms_in_brackets_are_the_ones_the_german_text_uses(english, german, terms):
+    assert german_terms_in_brackets(english, german) == terms
+
+
+def test_check_catches_a_german_term_dropped_from_a_translation(locales_copy):
+    def drop_termin(message):
+        message.string = message.string.replace(" (Termin)", "")
+
+    def translate_klage(message):
+        message.string = message.string.replace("Klage", "دعوى")
+
+    dropped = _edit(locales_copy, "uk", texts.CONTACT_APPOINTMENT_ONLY, drop_termin)
+    translated = _edit(locales_copy, "ar", texts.URGENT_DEADLINE, translate_klage)
+
+    problems = check_catalogs(locales_copy)
+
+    assert len(problems) == 2, problems
+    assert any(str(dropped) in p and "the German term 'Termin' is missing" in p for p in problems)
+    assert any(str(translated) in p and "the German term 'Klage' is missing" in p for p in problems)
+
+
 def test_check_catches_missing_catalog_and_missing_message(locales_copy):
     catalog_path(locales_copy, "vi").unlink()
     path = catalog_path(locales_copy, "pl")
@@ -185,3 +219,11 @@ def test_compiled_catalogs_translate_the_same(locales_copy):
     for lang in ("de", "ar", "fa"):
         from_mo = translate(lang, texts.DISCLAIMER, locales_dir=locales_copy)
         assert from_mo == translate(lang, texts.DISCLAIMER) != texts.DISCLAIMER
+
+
+def test_names_are_quoted_the_way_each_language_quotes():
+    from bot.i18n import quote
+
+    assert quote("Stadt Halle (Saale)", "de") == "„Stadt Halle (Saale)“"
+    assert quote("Stadt Halle (Saale)", "fa") == "«Stadt Halle (Saale)»"
+    assert quote("Stadt Halle (Saale)", "en") == "“Stadt Halle (Saale)”"
