@@ -4,7 +4,10 @@
   GeoNames writes a part of a town as "<town> <part>" ("Schkopau Döllnitz"), so the part alone
   ("Döllnitz") and a name without its bracket ("Jessen" for "Jessen (Elster)") are added;
 - towns.yml: ``districts`` (code → names), ``towns`` (curated official names, shown in
-  preference to GeoNames' spelling, with aliases) and ``outside`` (big cities elsewhere).
+  preference to GeoNames' spelling, with aliases) and ``outside`` (big cities elsewhere);
+- scripts.yml (optional): the same places written in Arabic, Persian, Russian and Ukrainian,
+  each entry naming a place of the files above; the Russian and Ukrainian case forms
+  ("Магдебурге", "Магдебурзі") are added by ``bot.contacts.inflection``.
 """
 
 from __future__ import annotations
@@ -18,12 +21,25 @@ from typing import Dict, List, Optional, Set, Tuple
 
 from bot.contacts import PLACES_FOLDER
 from bot.contacts.districts import DISTRICTS, is_district_code
-from bot.contacts.names import name_keys
+from bot.contacts.inflection import case_forms
+from bot.contacts.names import name_keys, script_of, tokenize
 from bot.contacts.yamlfile import YamlFile, read_yaml_file
 from bot.knowledge.articles import Problem
 
 GEONAMES_FILE = "geonames_plz_sachsen_anhalt_2024-04-12.tsv"
 TOWNS_FILE = "towns.yml"
+SCRIPTS_FILE = "scripts.yml"
+#: The case forms of a name whose last word is shorter than this are matched without typos.
+SHORTEST_TYPO_STEM = 5
+#: scripts.yml: language → the script its names must be written in.
+SCRIPT_LANGUAGES = {"ar": "arabic", "fa": "arabic", "ru": "cyrillic", "uk": "cyrillic"}
+#: Letters that belong to the other language of the same script: (letters, hint).
+_FOREIGN_LETTERS = {
+    "ar": ("یک", "Persian ی/ک; Arabic writes ي/ك"),
+    "fa": ("يك", "Arabic ي/ك; Farsi writes ی/ک"),
+    "ru": ("іїєґ", "Ukrainian letters"),
+    "uk": ("ыэъё", "Russian letters"),
+}
 GEONAMES_COLUMNS = ("plz", "place", "kreis_code")
 #: Where a name comes from, in order of preference when it is shown.
 ORIGINS = ("towns", "district", "geonames", "outside")
@@ -67,7 +83,10 @@ class Gazetteer:
     prefixes: Set[str] = field(default_factory=set)
     #: Every name as written (data and derived short forms), for the Rasa lookup table.
     spellings: List[Tuple[str, PlaceName]] = field(default_factory=list)
-    _forgiving: Optional[List[Tuple[str, List[PlaceName]]]] = None
+    #: Keys matched without typos only: the case forms of short names ("Бурге" is one letter
+    #: from "бургер").
+    exact_only: Set[str] = field(default_factory=set)
+    _forgiving: Optional[Dict[str, List[Tuple[str, List[PlaceName]]]]] = None
 
     def add(self, spelling: str, place: PlaceName) -> None:
         """Make ``place`` findable under ``spelling`` (both its strict and loose keys)."""
@@ -94,15 +113,15 @@ class Gazetteer:
         keys = [(code, name_keys(p)[0]) for p in places]
         return next((self.curated[k] for k in keys if k in self.curated), None)
 
-    def forgiving_keys(self) -> List[Tuple[str, List[PlaceName]]]:
-        """(key without spaces, names) that may be matched with typos."""
+    def forgiving_keys(self, script: str = "latin") -> List[Tuple[str, List[PlaceName]]]:
+        """(key without spaces, names) that may be matched with typos, for keys in ``script``."""
         if self._forgiving is None:
-            self._forgiving = []
+            self._forgiving = defaultdict(list)
             for key, names in self.index.items():
                 forgiving = [p for p in names if p.origin in TYPO_ORIGINS]
-                if forgiving:
-                    self._forgiving.append((key.replace(" ", ""), forgiving))
-        return self._forgiving
+                if forgiving and key not in self.exact_only:
+                    self._forgiving[script_of(key)].append((key.replace(" ", ""), forgiving))
+        return self._forgiving.get(script, [])
 
 
 def read_places(knowledge_dir: Path) -> Tuple[Gazetteer, List[Problem]]:
@@ -111,6 +130,8 @@ def read_places(knowledge_dir: Path) -> Tuple[Gazetteer, List[Problem]]:
     gazetteer = Gazetteer()
     problems = _read_geonames(folder / GEONAMES_FILE, gazetteer)
     problems += _read_towns(folder / TOWNS_FILE, gazetteer)
+    if (folder / SCRIPTS_FILE).exists():
+        problems += _read_scripts(folder / SCRIPTS_FILE, gazetteer)
     return gazetteer, problems
 
 
@@ -267,6 +288,84 @@ def _read_outside(parsed: YamlFile, gazetteer: Gazetteer) -> List[Problem]:
                                     "the place in Sachsen-Anhalt wins", "warning"))
         gazetteer.add(city, PlaceName(city.strip(), None, "outside"))
     return problems
+
+
+def _read_scripts(path: Path, gazetteer: Gazetteer) -> List[Problem]:
+    """scripts.yml: ``names:``, a list of ``{place: <a known name>, ar: [...], fa: [...], ...}``."""
+    parsed = read_yaml_file(path)
+    if parsed.problems:
+        return list(parsed.problems)
+    entries = parsed.data.get("names") if isinstance(parsed.data, dict) else None
+    if not isinstance(entries, list):
+        return [Problem(path, 1, "names", "must be a list of entries such as "
+                                          "'- {place: Köthen (Anhalt), ru: [Кётен], uk: [Кетен]}'")]
+    problems: List[Problem] = []
+    for index, entry in enumerate(entries):
+        where = f"names[{index}]"
+
+        def report(key: str, message: str, severity: str = "error") -> None:
+            problems.append(Problem(path, parsed.line_of(f"{where}.{key}", where), key, message, severity))
+
+        if not isinstance(entry, dict) or not isinstance(entry.get("place"), str):
+            report("place", "is missing; name a town, district or city of towns.yml or GeoNames")
+            continue
+        place, message = _known_place(gazetteer, entry["place"])
+        if place is None:
+            report("place", message)
+            continue
+        for lang, spellings in entry.items():
+            if lang == "place":
+                continue
+            if lang not in SCRIPT_LANGUAGES:
+                report(str(lang), f"unknown field (known: place, {', '.join(SCRIPT_LANGUAGES)})", "warning")
+                continue
+            if not _is_name_list(spellings):
+                report(lang, "must be a list of names, e.g. [Кётен, Кетен]")
+                continue
+            for spelling in spellings:
+                wrong = [w for w in name_keys(spelling)[0].split() if script_of(w) != SCRIPT_LANGUAGES[lang]]
+                if wrong:
+                    report(lang, f"{spelling!r} is not written in {SCRIPT_LANGUAGES[lang]} letters")
+                    continue
+                letters, hint = _FOREIGN_LETTERS[lang]
+                if any(c in letters for c in spelling.lower()):
+                    report(lang, f"{spelling!r} has {hint}", "warning")
+                for variant in _spellings(spelling, set()):
+                    forms = case_forms(variant, lang)
+                    if len(tokenize(variant)[-1].strict) < SHORTEST_TYPO_STEM:
+                        gazetteer.exact_only.update(k for form in forms for k in name_keys(form))
+                    clashes = [(form, _clash(gazetteer, form, place)) for form in [variant, *forms]]
+                    clashes = [(form, clash) for form, clash in clashes if clash]
+                    if clashes:
+                        form, clash = clashes[0]
+                        report(lang, f"{form!r} (for {place.name}) is also {clash.name} "
+                                     f"({clash.district_code or 'outside Sachsen-Anhalt'}); "
+                                     "users who write it are asked which one", "warning")
+                    for form in [variant, *forms]:
+                        gazetteer.add(form, place)
+    return problems
+
+
+def _known_place(gazetteer: Gazetteer, name: str) -> Tuple[Optional[PlaceName], str]:
+    """The place a scripts.yml entry is about: a curated town first, then a district, GeoNames, a city."""
+    names = gazetteer.index.get(name_keys(name)[0], [])
+    for origin in ORIGINS:
+        found = [p for p in names if p.origin == origin]
+        if len({p.district_code for p in found}) > 1:
+            return None, (f"{name!r} is a place in {', '.join(sorted(str(p.district_code) for p in found))}; "
+                          "name one that is in a single district")
+        if found:
+            return found[0], ""
+    return None, f"{name!r} is not a place of towns.yml or the GeoNames file"
+
+
+def _clash(gazetteer: Gazetteer, spelling: str, place: PlaceName) -> Optional[PlaceName]:
+    """Another place already known under ``spelling`` in another district (or outside)."""
+    for key in set(name_keys(spelling)):
+        for other in gazetteer.index.get(key, []):
+            if other.district_code != place.district_code or (other.district_code is None and other != place):
+                return other
+    return None
 
 
 def _is_name_list(value) -> bool:

@@ -2,8 +2,10 @@
 
 The table (bot/data/nlu/places.yml, entity ``place``) lets Rasa's RegexEntityExtractor pick
 place names out of any message. It lists every name of knowledge/places/ (GeoNames places,
-curated towns and districts, big cities outside) plus their spellings without umlauts
-("Köthen" → "Koethen", "Kothen"); ``bot.contacts.places`` turns the extracted name into a district. Everyday words that are also village names
+curated towns and districts, big cities outside, their Arabic, Persian and Cyrillic spellings
+with the Russian and Ukrainian case forms) plus their spellings without umlauts ("Köthen" →
+"Koethen", "Kothen") or ё ("Кётене" → "Кетене"); ``bot.contacts.places`` turns the extracted
+name into a district. Everyday words that are also village names
 (``cues.COMMON_WORDS``) are left out so that "Buch" in "ein Buch" is not a place; the
 resolver still knows them. Run it again after editing knowledge/places/ and commit the result.
 """
@@ -64,6 +66,8 @@ def _ascii_spellings(name: str) -> Set[str]:
     if any(c in _STRICT for c in name):
         spellings.add("".join(_STRICT.get(c, c) for c in name))
         spellings.add("".join(_LOOSE.get(c, c) for c in name))
+    if "ё" in name or "Ё" in name:
+        spellings.add(name.replace("ё", "е").replace("Ё", "Е"))
     return spellings
 
 

@@ -1,4 +1,10 @@
-"""Compare place names the way people type them: case, umlauts, ß, hyphens and typos ignored."""
+"""Compare place names the way people type them: case, umlauts, ß, hyphens and typos ignored.
+
+Names in Arabic, Persian and Cyrillic script are folded too: the Arabic letters people use
+interchangeably become one (ة/ه, ى/ي/ی, ك/ک, أ/إ/آ/ا), short vowel marks and the tatweel
+are dropped, ё is е, and the loose spelling also makes Ukrainian і/ї/є/ґ and Russian э meet
+и/е/г. Digits of any script (Arabic-Indic ٣٩١٠٤, Persian ۳۹۱۰۴) are read as 0-9.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +18,27 @@ from typing import List, NamedTuple, Tuple
 # Turkish dotless ı has no accent to strip, so it is mapped by hand.
 _STRICT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss", "ı": "i"})
 _LOOSE = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss", "ı": "i"})
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# Arabic and Persian letters written for one another (after accents and hamzas are dropped):
+# Persian ی/ک and Arabic ي/ك, alef maksura, teh marbuta, the heh forms; the tatweel goes.
+_ARABIC = str.maketrans({"ى": "ي", "ی": "ي", "ک": "ك", "ة": "ه", "ۃ": "ه", "ە": "ه", "ھ": "ه", "ہ": "ه",
+                         "ٱ": "ا", "ـ": None})
+# Loose Cyrillic: Ukrainian і, ї (і after its dots are dropped), є, ґ and Russian э.
+_LOOSE_CYRILLIC = str.maketrans({"і": "и", "є": "е", "ґ": "г", "э": "е"})
+# Latin letters that look like Cyrillic ones, typed inside a Cyrillic word ("Вiттенберг" with a
+# Latin i, as on a Russian keyboard without і).
+_HOMOGLYPHS = str.maketrans({"a": "а", "c": "с", "e": "е", "i": "і", "o": "о", "p": "р", "x": "х", "y": "у",
+                             "k": "к"})
+# A word: letters, with the combining marks that may follow them (decomposed umlauts, Arabic
+# short vowels) kept inside the word.
+_MARKS = ("\u0300-\u036f\u0483-\u0489\u0610-\u061a\u064b-\u065f\u0670"
+          "\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed")
+_WORD = re.compile(f"[^\\W\\d_](?:[^\\W\\d_]|[{_MARKS}])*", re.UNICODE)
 _LATIN = re.compile(r"[a-z]")
+_CYRILLIC_LETTER = re.compile(r"[\u0400-\u04ff]")
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+_DIGIT = re.compile(r"\d")
+#: Letters Arabic writes onto the next word: "بكوتن" (in Köthen), "وهالة" (and Halle).
+_ARABIC_PREFIXES = ("وب", "ول", "فب", "فل", "ب", "ل", "و", "ف")
 
 
 class Token(NamedTuple):
@@ -29,14 +54,26 @@ def _strip_accents(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
+def _fold_script(word: str) -> str:
+    if _CYRILLIC_LETTER.search(word) and _LATIN.search(word):
+        word = word.translate(_HOMOGLYPHS)
+    return word.translate(_ARABIC)
+
+
 def fold_strict(word: str) -> str:
-    """'Köthen' → 'koethen', 'Weißenfels' → 'weissenfels'."""
-    return _strip_accents(word.lower().translate(_STRICT))
+    """'Köthen' → 'koethen', 'Weißenfels' → 'weissenfels', 'Кётен' → 'кетен', 'هالة' → 'هاله'."""
+    return _fold_script(_strip_accents(unicodedata.normalize("NFC", word).lower().translate(_STRICT)))
 
 
 def fold_loose(word: str) -> str:
-    """'Köthen' → 'kothen'."""
-    return _strip_accents(word.lower().translate(_LOOSE))
+    """'Köthen' → 'kothen', 'Віттенберг' → 'виттенберг'."""
+    folded = _strip_accents(unicodedata.normalize("NFC", word).lower().translate(_LOOSE))
+    return _fold_script(folded).translate(_LOOSE_CYRILLIC)
+
+
+def ascii_digits(text: str) -> str:
+    """Digits of any script as 0-9, keeping every other character: '٣٩١٠٤' → '39104'."""
+    return _DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(), 0)), text)
 
 
 def tokenize(text: str) -> List[Token]:
@@ -56,8 +93,30 @@ def is_latin(word: str) -> bool:
     return bool(_LATIN.search(word))
 
 
-def allowed_typos(length: int) -> int:
-    """How many typing errors a name of this length may carry and still be recognised."""
+def script_of(word: str) -> str:
+    """'latin', 'cyrillic', 'arabic' (Arabic and Persian) or '' for a folded word."""
+    if _LATIN.search(word):
+        return "latin"
+    if _CYRILLIC_LETTER.search(word):
+        return "cyrillic"
+    return "arabic" if _ARABIC_LETTER.search(word) else ""
+
+
+def without_arabic_prefix(word: str) -> List[str]:
+    """A folded Arabic word without the letters written onto it: 'بكوتن' → ['كوتن']; else []."""
+    if not _ARABIC_LETTER.match(word):
+        return []
+    return [word[len(p):] for p in _ARABIC_PREFIXES if word.startswith(p) and len(word) - len(p) >= 3]
+
+
+def allowed_typos(length: int, script: str = "latin") -> int:
+    """How many typing errors a name of this length may carry and still be recognised.
+
+    Arabic script leaves out the short vowels, so its words are shorter for the same name and
+    closer to one another ("بورشة", workshop, is one letter from "بورده", Börde): one letter more.
+    """
+    if script == "arabic":
+        length -= 1
     if length <= 4:
         return 0
     return 1 if length <= 8 else 2

@@ -17,11 +17,18 @@ unknown     nothing recognised; also a postcode with a Sachsen-Anhalt prefix tha
 How text is read:
 - A 5-digit postcode decides, unless it spans two districts; a town named next to it then
   picks the district ("06120 Lieskau"), otherwise the answer is ambiguous.
+- Postcodes may be written in Arabic-Indic or Persian digits ("٣٩١٠٤", "۳۹۱۰۴" = 39104).
 - Names are matched word by word, longest name first, ignoring case, umlauts (Köthen =
   Koethen = Kothen), ß/ss, hyphens and brackets ("Halle/Saale" = "Halle (Saale)").
-- Typos (1 for names of 5–8 letters, 2 for longer ones, none for shorter) are forgiven for
-  district names, the towns of towns.yml and the cities outside, and only where a place is
-  expected (``bot.contacts.cues``): a short answer, or after "in", "bei", "near", "wohne" ….
+- Names in Arabic, Persian and Cyrillic script (knowledge/places/scripts.yml) are matched the
+  same way, with the letter variants of ``bot.contacts.names`` (ة/ه, ی/ي, ё/е, і/и ...), the
+  Russian and Ukrainian case forms ("в Магдебурге", "у Магдебурзі") and Arabic ب/و/ل/ف written
+  onto the name ("بكوتن" = in Köthen).
+- Typos (1 for names of 5–8 letters, 2 for longer ones, none for shorter; Arabic script one
+  letter more) are forgiven for district names, the towns of towns.yml and scripts.yml and the
+  cities outside (a word is compared with names in its own script only), and only where a
+  place is expected (``bot.contacts.cues``): a short answer, or after "in", "bei", "near",
+  "wohne" ….
 - "live/wohne" beats "work/arbeite": "I work in Leuna but live in Merseburg" → Merseburg;
   within one clause the first place wins: "Ich wohne in Wolmirstedt nahe Magdeburg".
 
@@ -40,7 +47,8 @@ from bot.contacts.cues import COMMON_WORDS, STOPWORDS, clauses, priorities
 from bot.contacts.districts import DISTRICTS
 from bot.contacts.gazetteer import (GEONAMES_FILE, ORIGINS, TYPO_ORIGINS, Gazetteer, PlaceName, PlacesError,
                                     load_gazetteer, read_places)
-from bot.contacts.names import Token, allowed_typos, is_latin, tokenize, typo_distance
+from bot.contacts.names import (Token, allowed_typos, ascii_digits, script_of, tokenize, typo_distance,
+                                without_arabic_prefix)
 
 __all__ = ["FOUND", "AMBIGUOUS", "OUTSIDE", "UNKNOWN", "Candidate", "PlaceResolution", "resolve_place",
            "forget_loaded_places", "load_gazetteer", "read_places", "Gazetteer", "PlacesError",
@@ -128,9 +136,10 @@ class _Resolver:
     """One resolution: the text's words, their priorities and the names found in them."""
 
     def __init__(self, gazetteer: Gazetteer, text: str):
-        self.places, self.text = gazetteer, text
-        self.tokens: List[Token] = tokenize(text)
-        self.clauses = clauses(text, self.tokens)
+        # Digits of any script become 0-9; the text keeps its length, so word spans stay valid.
+        self.places, self.text = gazetteer, ascii_digits(text)
+        self.tokens: List[Token] = tokenize(self.text)
+        self.clauses = clauses(self.text, self.tokens)
         self.priorities = priorities(self.tokens, self.clauses)
 
     def resolve(self) -> PlaceResolution:
@@ -208,7 +217,7 @@ class _Resolver:
         for i, token in enumerate(tokens):
             if covered[i] or self.priorities[i] == 0 or token.strict in STOPWORDS:
                 continue
-            if not is_latin(token.strict):
+            if not script_of(token.strict):
                 continue
             match = self._with_typos_at(i, covered)
             if match:
@@ -222,7 +231,7 @@ class _Resolver:
         priority = self.priorities[i]
         for n in range(min(_MAX_NAME_WORDS, len(self.tokens) - i), 0, -1):
             words = self.tokens[i:i + n]
-            for key in (" ".join(t.strict for t in words), " ".join(t.loose for t in words)):
+            for key in _keys(words):
                 names = self.places.index.get(key, [])
                 if n == 1:
                     names = _alone(names, key, priority, self._span(words)[:1].isupper())
@@ -236,12 +245,15 @@ class _Resolver:
             if any(covered[i:i + n]):
                 break
             words = self.tokens[i:i + n]
+            script = script_of(words[0].strict)
+            if any(script_of(t.strict) != script for t in words):
+                break
             # Spaces are ignored, so "Burgenland Kreis" meets "Burgenlandkreis".
-            queries = {"".join(t.strict for t in words), "".join(t.loose for t in words)}
-            limit = allowed_typos(max(len(q) for q in queries))
+            queries = {key.replace(" ", "") for key in _keys(words)}
+            limit = allowed_typos(max(len(q) for q in queries), script)
             found: List[PlaceName] = []
             found_typos = limit + 1
-            for key, names in (self.places.forgiving_keys() if limit else ()):
+            for key, names in (self.places.forgiving_keys(script) if limit else ()):
                 typos = min(typo_distance(q, key, limit) for q in queries)
                 if typos < found_typos:
                     found, found_typos = list(names), typos
@@ -253,6 +265,15 @@ class _Resolver:
 
     def _span(self, words: List[Token]) -> str:
         return self.text[words[0].start:words[-1].end]
+
+
+def _keys(words: List[Token]) -> List[str]:
+    """The keys to look up for these words: strict, loose, and without an Arabic prefix."""
+    rest = " ".join(t.strict for t in words[1:])
+    keys = [" ".join(t.strict for t in words), " ".join(t.loose for t in words)]
+    for stripped in without_arabic_prefix(words[0].strict):
+        keys.append(f"{stripped} {rest}".strip())
+    return keys
 
 
 def _alone(names: List[PlaceName], key: str, priority: int, capitalised: bool) -> List[PlaceName]:

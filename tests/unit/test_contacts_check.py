@@ -225,3 +225,53 @@ def test_check_command_includes_contacts(knowledge, monkeypatch, tmp_path, capsy
     assert code == 1
     assert f"knowledge/{SERVICES}:{lines['email']}: email: 'nobody' is not an e-mail address" in out
     assert "article files, contacts and places" in out
+
+
+SCRIPTS = "places/scripts.yml"
+
+
+def _scripts_problems(knowledge: Path, text: str):
+    (knowledge / SCRIPTS).write_text(text, encoding="utf-8")
+    return [(p.line, p.field, p.severity, p.message) for p in check_contacts(knowledge, today=TODAY)
+            if p.path.name == "scripts.yml"]
+
+
+def test_scripts_names_a_known_place_in_one_district(knowledge):
+    problems = _scripts_problems(knowledge, "names:\n"
+                                            "  - place: Nowhere\n    ru: [Нигде]\n"
+                                            "  - place: Harz\n    ru: [Гарц]\n"
+                                            "  - {ru: [Гарц]}\n")
+
+    assert [(line, field, severity) for line, field, severity, _ in problems] == [
+        (2, "place", "error"), (6, "place", "error")]
+    assert "'Nowhere' is not a place" in problems[0][3]
+
+
+def test_scripts_spellings_in_the_wrong_script_or_language(knowledge):
+    problems = _scripts_problems(knowledge, "names:\n"
+                                            "  - place: Harz\n"
+                                            "    ru: [Harz, Гарц]\n"
+                                            "    uk: [Гарц]\n"
+                                            "    ar: [هارتس]\n"
+                                            "    fa: [هارتس, كوتن]\n"
+                                            "    tr: [Harz]\n")
+
+    assert [(line, field, severity) for line, field, severity, _ in problems] == [
+        (3, "ru", "error"), (6, "fa", "warning"), (7, "tr", "warning")]
+    assert "'Harz' is not written in cyrillic letters" in problems[0][3]
+    assert "Farsi writes ی/ک" in problems[1][3]
+
+
+def test_scripts_spelling_of_another_district_is_a_warning(knowledge):
+    problems = _scripts_problems(knowledge, "names:\n"
+                                            "  - place: Harz\n    ru: [Гарц]\n"
+                                            "  - place: Zeitz\n    ru: [Гарц]\n")
+
+    assert [(line, field, severity) for line, field, severity, _ in problems] == [(5, "ru", "warning")]
+    assert "'Гарц' (for Zeitz) is also Harz (15085)" in problems[0][3]
+
+
+def test_scripts_file_is_optional(knowledge):
+    (knowledge / SCRIPTS).unlink()
+
+    assert check_contacts(knowledge, today=TODAY) == []

@@ -205,3 +205,187 @@ def test_resolve_place_reads_the_settings_folder_once(monkeypatch):
         assert resolve_place("Koethen").district_code == "15082"
     finally:
         forget_loaded_places()
+
+
+# --- Arabic, Persian and Cyrillic script, and postcodes in Arabic-Indic or Persian digits ------
+
+SCRIPTS = KNOWLEDGE / "places" / "scripts.yml"
+
+
+@pytest.mark.parametrize("text,code,place", [
+    # Arabic
+    ("أسكن في كوتن", "15082", "Köthen (Anhalt)"),
+    ("أعيش في ماغدبورغ منذ سنة", "15003", "Magdeburg"),
+    ("أنا ساكن في مدينة هالة", "15002", "Halle (Saale)"),
+    ("أعيش بماغدبورغ", "15003", "Magdeburg"),  # ب written onto the name
+    ("نحن نسكن قرب فيتنبرغ", "15091", "Lutherstadt Wittenberg"),
+    ("أعمل في لوينا لكن أسكن في ميرزبورغ", "15088", "Merseburg"),
+    ("أسكن في إرفورت", None, "Erfurt"),
+    # Persian
+    ("من در هاله زندگی می‌کنم", "15002", "Halle (Saale)"),
+    ("من در ماگدبورگ زندگی میکنم", "15003", "Magdeburg"),
+    ("ساکن کودلینبورگ هستم", "15085", "Quedlinburg"),
+    ("ما در آیسلبن زندگی می‌کنیم", "15087", "Lutherstadt Eisleben"),
+    ("توی دسائو هستم", "15001", "Dessau"),
+    ("نزدیک اشتندال", "15090", "Hansestadt Stendal"),
+    # Russian
+    ("я живу в Магдебурге", "15003", "Magdeburg"),
+    ("Мы живём в Дессау", "15001", "Dessau"),  # indeclinable
+    ("живу в Галле, работаю в Лейпциге", "15002", "Halle (Saale)"),
+    ("Я живу в Кётене", "15082", "Köthen (Anhalt)"),
+    ("живу в Стендале", "15090", "Hansestadt Stendal"),
+    ("Живу в деревне под Хальденслебеном", "15083", "Haldensleben"),
+    ("Я из Цайца", "15084", "Zeitz"),
+    ("Работаю в Мерзебурге, а живу в Галле", "15002", "Halle (Saale)"),
+    # Ukrainian
+    ("Я живу у Віттенберзі", "15091", "Lutherstadt Wittenberg"),
+    ("Я мешкаю у Магдебурзі", "15003", "Magdeburg"),
+    ("Я живу в Штендалі", "15090", "Hansestadt Stendal"),
+    ("Ми живемо біля Зальцведеля", "15081", "Salzwedel"),
+    ("Працюю у Вернігероде", "15085", "Wernigerode"),
+    ("живу в Гетштедті", "15087", "Hettstedt"),
+    ("Я з Гальберштадта", "15085", "Halberstadt"),
+])
+def test_places_written_in_arabic_persian_and_cyrillic_script(gazetteer, text, code, place):
+    result = resolve_place(text, gazetteer)
+
+    assert (result.status, result.district_code, result.place) == (FOUND if code else OUTSIDE, code, place)
+
+
+@pytest.mark.parametrize("text,plz,code", [
+    ("٣٩١٠٤", "39104", "15003"),  # Arabic-Indic digits
+    ("۳۹۱۰۴", "39104", "15003"),  # Persian digits
+    ("رمزي البريدي ٠٦١٠٨", "06108", "15002"),
+    ("کد پستی من ۰۶۸۴۴ است", "06844", "15001"),
+    ("мой индекс 38855", "38855", "15085"),
+    ("۳۸۸55", "38855", "15085"),  # mixed
+])
+def test_postcodes_in_arabic_indic_and_persian_digits(gazetteer, text, plz, code):
+    result = resolve_place(text, gazetteer)
+
+    assert (result.status, result.district_code, result.plz) == (FOUND, code, plz)
+
+
+def test_a_shared_postcode_in_persian_digits_is_ambiguous_and_a_town_decides(gazetteer):
+    result = resolve_place("۰۶۱۲۰", gazetteer)
+
+    assert (result.status, result.plz) == (AMBIGUOUS, "06120")
+    assert resolve_place("۰۶۱۲۰ Lieskau", gazetteer).district_code == "15088"
+
+
+def test_postcodes_outside_in_arabic_digits_are_outside(gazetteer):
+    assert resolve_place("١٠١١٥", gazetteer).status == OUTSIDE  # Berlin 10115
+
+
+@pytest.mark.parametrize("text,code", [
+    # Arabic letter variants: ة/ه, ى/ي, أ/إ/ا, short vowels, tatweel; Persian ی/ک for ي/ك
+    ("هالة", "15002"), ("هاله", "15002"), ("مَاغْدِبُورْغ", "15003"), ("ماغـدبورغ", "15003"),
+    ("کوتن", "15082"), ("كوتن", "15082"), ("ويتنبرگ", "15091"), ("ییسن", "15091"),
+    ("أشرسليبن", "15089"), ("اشرسليبن", "15089"), ("إشرسليبن", "15089"),
+    # Cyrillic ё/е, Ukrainian і/и, a Latin i typed into a Cyrillic word, case
+    ("Кётен", "15082"), ("Кетен", "15082"), ("КЕТЕН", "15082"), ("Кьотен", "15082"),
+    ("Віттенберг", "15091"), ("Виттенберг", "15091"), ("Вiттенберг", "15091"),
+    ("Шёнебек", "15089"), ("Шенебек", "15089"),
+    # small typos where a place is expected
+    ("живу в Магдебурне", "15003"), ("أسكن في ماغدبورج", "15003"), ("أسكن في ماقدبورغ", "15003"),
+    ("я живу в Кведленбурге", "15085"),
+])
+def test_letter_variants_and_typos_in_other_scripts(gazetteer, text, code):
+    result = resolve_place(text, gazetteer)
+
+    assert (result.status, result.district_code) == (FOUND, code)
+
+
+@pytest.mark.parametrize("text", [
+    "я живу в Германии", "у меня вопрос про визу", "в центре города", "Мы живём в общежитии",
+    "работаю в бургер кинге", "Привет, меня зовут Галина", "Я живу у Німеччині",
+    "у мене питання щодо візи", "я живу у друзів", "мене звати Галя",
+    "أعيش في ألمانيا منذ سنتين", "عندي سؤال عن الإقامة", "أسكن في البيت مع عائلتي",
+    "أنا من رومانيا وأشتغل بورشة بناء بأقل من الحد الأدنى للأجور",
+    "اسمي هالة وأحتاج مساعدة في التأشيرة",  # Hala, a name; هالة is a place only where one is expected
+    "من در آلمان زندگی می‌کنم", "در خانه هستم", "اسم من هاله است و سوال دارم", "از کجا باید شروع کنم",
+])
+def test_everyday_sentences_in_other_scripts_name_no_place(gazetteer, text):
+    assert resolve_place(text, gazetteer).status == UNKNOWN
+
+
+@pytest.mark.parametrize("text,place", [
+    ("Живу в Лейпциге", "Leipzig"), ("мешкаю у Берліні", "Berlin"), ("أسكن في برلين", "Berlin"),
+    ("در هامبورگ زندگی می‌کنم", "Hamburg"), ("я живу в Кёльне", "Köln"),
+])
+def test_cities_outside_in_other_scripts(gazetteer, text, place):
+    assert (resolve_place(text, gazetteer).status, resolve_place(text, gazetteer).place) == (OUTSIDE, place)
+
+
+# Every place the NLU training data of ar, fa, ru and uk tags in these scripts (bot/data/nlu/).
+NLU_SPELLINGS = {
+    "15001": ["Дессау", "دسائو"],
+    "15002": ["Галле", "هاله"],
+    "15003": ["Магдебург", "Магдебурге", "Магдебурзі", "ماغدبورغ", "ماغديبورغ", "ماگدبورگ"],
+    "15081": ["Гарделегене", "Гарделегені", "Зальцведеля"],
+    "15082": ["Кётене", "Цербсте", "Цербсті", "كوتن", "کوتن"],
+    "15083": ["Вольмирштедт", "Вольмірштедт", "Хальденслебеном", "Гальденслебена"],
+    "15084": ["Наумбурге", "Цайца", "ناومبورغ"],
+    "15085": ["Кведлинбурге", "Кведлінбурзі", "Вернігероде", "Хальберштадта", "Гальберштадта",
+              "كفيدلينبورغ", "کودلینبورگ", "هالبرشتات"],
+    "15086": ["بورغ"],
+    "15087": ["Айслебене", "Айслебені", "Зангерхаузене", "Зангерхаузені", "آیسلبن", "زانغرهاوزن",
+              "زانگرهاوزن"],
+    "15088": ["Мерзебурге", "Мерзебурзі", "ميرزبورغ", "مرزبورگ"],
+    "15089": ["Ашерслебене", "Ашерслебені", "Бернбурге", "Бернбурзі", "Шенебеке", "Шенебеку",
+              "Штасфурте", "Штасфурті"],
+    "15090": ["Штендале", "Штендалі", "شتندال", "اشتندال"],
+    "15091": ["Виттенберг", "Віттенберг", "فيتنبرغ", "ویتنبرگ"],
+}
+
+
+@pytest.mark.parametrize("code,name", [(c, n) for c, names in NLU_SPELLINGS.items() for n in names])
+def test_the_spellings_of_the_nlu_training_data_resolve(gazetteer, code, name):
+    assert resolve_place(name, gazetteer).district_code == code
+
+
+def test_every_district_has_a_name_in_each_of_the_four_languages(gazetteer):
+    import yaml
+
+    from bot.contacts.districts import DISTRICTS
+
+    covered = defaultdict(set)
+    for entry in yaml.safe_load(SCRIPTS.read_text(encoding="utf-8"))["names"]:
+        for lang in ("ar", "fa", "ru", "uk"):
+            expected = resolve_place(entry["place"], gazetteer)
+            for name in entry.get(lang, []):
+                result = resolve_place(name, gazetteer)
+                assert result.status == expected.status, name
+                assert result.district_code == expected.district_code, name
+                if result.district_code:
+                    covered[lang].add(result.district_code)
+    for lang in ("ar", "fa", "ru", "uk"):
+        assert covered[lang] == set(DISTRICTS), lang
+
+
+def test_the_cyrillic_and_arabic_synonyms_of_regex_yml_resolve_to_their_district(gazetteer):
+    import yaml
+
+    data = yaml.safe_load((PROJECT_ROOT / "bot" / "data" / "nlu" / "regex.yml").read_text(encoding="utf-8"))
+    for item in data["nlu"]:
+        if "synonym" not in item:
+            continue
+        code = resolve_place(item["synonym"], gazetteer).district_code
+        for example in item["examples"].splitlines():
+            name = example.strip()[2:]
+            if name and not name.isascii() and not any(c in "äöüÄÖÜß" for c in name):
+                assert resolve_place(name, gazetteer).district_code == code, name
+
+
+def test_case_forms_of_russian_and_ukrainian_names():
+    from bot.contacts.inflection import case_forms
+
+    assert "Магдебурге" in case_forms("Магдебург", "ru")
+    assert "Магдебурзі" in case_forms("Магдебург", "uk")
+    assert {"Штендале", "Штендаля"} <= set(case_forms("Штендаль", "ru"))
+    assert "Штендалі" in case_forms("Штендаль", "uk")
+    assert {"Лойне", "Лойны"} <= set(case_forms("Лойна", "ru"))
+    assert "Лойні" in case_forms("Лойна", "uk")
+    assert "Лютерштадт-Віттенберзі" in case_forms("Лютерштадт-Віттенберг", "uk")
+    assert case_forms("Дессау", "ru") == case_forms("Галле", "uk") == case_forms("Вернігероде", "uk") == []
+    assert case_forms("كوتن", "ar") == []
