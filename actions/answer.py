@@ -121,8 +121,10 @@ def related_buttons(kb, hits, lang: str, threshold: float) -> List[Dict[str, str
 #: bot answers anyway: off-topic questions score 0.79-0.82 against our articles, real ones
 #: mostly 0.85 and more (multilingual-e5 scores sit in a narrow band; see MODEL.md).
 OUT_OF_SCOPE_MARGIN = 0.04
-#: Among hits this close to the best one, prefer an article of the topic the NLU recognised.
-TOPIC_PREFERENCE_MARGIN = 0.02
+#: Among hits this close to the best one, prefer an article of the topic the NLU recognised
+#: (0.03: "how do I get my engineering degree recognised?" scored the experience route 0.022
+#: above the recognition articles in uk and tr; 2026-11-24).
+TOPIC_PREFERENCE_MARGIN = 0.03
 
 
 def choose_hit(hits: list, turn: Turn, threshold: float):

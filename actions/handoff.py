@@ -28,7 +28,7 @@ from bot import texts, urgency
 from bot.contacts.card import contact_card
 from bot.contacts.directory import ContactsError, Directory, find_responsible_contact, load_directory
 from bot.contacts.districts import DISTRICTS, is_district_code
-from bot.i18n import language_name, translate
+from bot.i18n import language_name, quote, translate
 
 logger = logging.getLogger(__name__)
 
@@ -151,7 +151,7 @@ class ActionHandoffStart(Action):
             lines = [translate(turn.lang, _URGENT_TEXTS[kind])]
             if keep:
                 office = find_responsible_contact(directory(), topic, real_district(tracker)).name
-                lines.append(translate(turn.lang, texts.URGENT_OFFICE, office=office))
+                lines.append(translate(turn.lang, texts.URGENT_OFFICE, office=quote(office, turn.lang)))
             if kind == urgency.PERMIT_EXPIRY:
                 sources = _article_sources(RENEWAL_ARTICLE, turn.lang)
             text = "\n\n".join(lines)
@@ -214,7 +214,7 @@ class ActionAskHandoffConsent(Action):
             lines.append(translate(turn.lang, texts.ASK_CONSENT_AGAIN))
         elif tracker.get_slot("district_code") == STATEWIDE:
             lines.append(translate(turn.lang, texts.PLACE_STATEWIDE))
-        lines.append(translate(turn.lang, texts.ASK_CONSENT, office=contact.name,
+        lines.append(translate(turn.lang, texts.ASK_CONSENT, office=quote(contact.name, turn.lang),
                                language=language_name(turn.lang, turn.lang, capitalize=False),
                                district=district_label(tracker), days=runtime.settings().escalation_retention_days))
         buttons = [button(turn.lang, texts.BUTTON_CONSENT_YES, "/affirm"),
@@ -251,7 +251,7 @@ class ActionHandoff(Action):
         else:
             # No consent: nothing is stored, but the user still learns whom to contact.
             message = texts.HANDOFF_NOT_SHARED
-        lines = [translate(turn.lang, message, office=contact.name)]
+        lines = [translate(turn.lang, message, office=quote(contact.name, turn.lang))]
         if urgency.is_urgent(kind):
             lines.append(translate(turn.lang, texts.HANDOFF_CONTACT_TODAY))
         send(dispatcher, turn, " ".join(lines), "handoff", contact=contact_card(contact, turn.lang),

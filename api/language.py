@@ -2,8 +2,9 @@
 
 Rules, in order (each one is a case a real conversation produced):
 - No letters ("38855", "?!"): keep the conversation's language.
-- Words in Arabic or Cyrillic script: one of that script's languages (ar/fa, uk/ru), judged on
-  those words alone, because German or English words mixed in ("Aufenthaltserlaubnis", "Blue
+- The place a message names is set aside ("Tôi sống ở Köthen" is not Turkish because of ö).
+- Words in Arabic or Cyrillic script: one of that script's languages (ar/fa, uk/ru; letters only
+  Ukrainian or only Russian has decide at once), judged on those words alone, because German or English words mixed in ("Aufenthaltserlaubnis", "Blue
   Card") say nothing about the writer. Nobody writes Arabic to be answered in German.
 - Latin script: German terms from letters and forms ("Anmeldung", "Blaue Karte") are set aside
   first when the rest of the message still has enough words, so that "Aufenthaltserlaubnis
@@ -25,6 +26,7 @@ from typing import Dict, Iterable, List, Optional
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
 from bot import SUPPORTED_LANGUAGES
+from bot.contacts.places import resolve_place
 from bot.i18n import DEFAULT_LANGUAGE, normalise_language
 
 #: Fewer letter-words than this: too little text to judge, keep the previous language.
@@ -124,6 +126,43 @@ def _without_german_terms(words: List[str]) -> List[str]:
     return [word for word in words if word.lower() not in _GERMAN_TERMS]
 
 
+def _without_place(text: str) -> str:
+    """The text without the place it names: "Tôi sống ở Köthen" is Vietnamese, not Turkish."""
+    try:
+        matched = resolve_place(text).matched
+    except Exception:  # noqa: BLE001 - place data unreadable: judge the whole text
+        return text
+    if matched and not matched.isdigit():
+        return text.replace(matched, " ")
+    return text
+
+
+#: Letters only Ukrainian (і ї є ґ) or only Russian (ы э ъ ё) writes.
+_UKRAINIAN_LETTERS = frozenset("іїєґ")
+_RUSSIAN_LETTERS = frozenset("ыэъё")
+
+
+#: Frequent short words that only one of the two languages has.
+_UKRAINIAN_WORDS = frozenset("яка який яке які як що чи буде мені мене мій це де коли скільки можна "
+                             "треба потрібно дякую привіт ні але або щоб вже тут зараз завтра".split())
+_RUSSIAN_WORDS = frozenset("какая какой какое какие как что ли будет мне меня мой это где когда "
+                           "сколько можно надо нужно спасибо привет нет но или чтобы уже здесь сейчас".split())
+
+
+def _cyrillic_by_letters(words: List[str]) -> Optional[str]:
+    """'uk' or 'ru' when letters or frequent words only one of them has decide; else None."""
+    letters = set("".join(words).lower())
+    ukrainian, russian = bool(letters & _UKRAINIAN_LETTERS), bool(letters & _RUSSIAN_LETTERS)
+    if ukrainian != russian:
+        return "uk" if ukrainian else "ru"
+    lowered = [word.lower() for word in words]
+    uk_votes = sum(word in _UKRAINIAN_WORDS and word not in _RUSSIAN_WORDS for word in lowered)
+    ru_votes = sum(word in _RUSSIAN_WORDS and word not in _UKRAINIAN_WORDS for word in lowered)
+    if uk_votes != ru_votes and not (ukrainian and russian):
+        return "uk" if uk_votes > ru_votes else "ru"
+    return None
+
+
 def _short_text(words: List[str], previous: Optional[str], fallback: str) -> str:
     """Language of a message of one or two words."""
     phrase = _plain(" ".join(words))
@@ -146,7 +185,7 @@ def detect_language(text: str, previous: Optional[str] = None) -> str:
     """The language code of ``text``; ``previous`` (the session's language, else German) wins doubts."""
     previous = normalise_language(previous)
     fallback = previous or DEFAULT_LANGUAGE
-    words = _WORD.findall(text)
+    words = _WORD.findall(_without_place(text))
     if not words:
         return fallback
     by_script: Dict[str, List[str]] = {"arabic": [], "cyrillic": [], "latin": []}
@@ -158,6 +197,8 @@ def detect_language(text: str, previous: Optional[str] = None) -> str:
         native = by_script[other]
         if fallback in candidates and len(native) < MIN_WORDS:
             return fallback
+        if other == "cyrillic" and _cyrillic_by_letters(native):
+            return _cyrillic_by_letters(native)
         confidences = _confidences(" ".join(native), among=candidates)
         best = max(candidates, key=lambda lang: confidences.get(lang, 0.0))
         if fallback in candidates and confidences.get(best, 0.0) - confidences.get(fallback, 0.0) < MIN_LEAD:

@@ -92,6 +92,18 @@ def language_choices(languages: Iterable[str] = SUPPORTED_LANGUAGES) -> list:
     return [{"code": c, "name": language_name(c), "dir": text_direction(c)} for c in languages]
 
 
+#: Quotation marks per language (CLDR's delimiters; babel does not expose them).
+_QUOTES = {"de": ("„", "“"), "en": ("“", "”"), "ar": ("«", "»"), "uk": ("«", "»"), "ru": ("«", "»"),
+           "tr": ("“", "”"), "pl": ("„", "”"), "ro": ("„", "”"), "fa": ("«", "»"), "vi": ("“", "”")}
+
+
+def quote(text: str, lang: Optional[str]) -> str:
+    """``text`` in the language's quotation marks: a German office name inside a Farsi sentence
+    reads as a name ("«Stadt Halle (Saale)»"), not as a sentence that switches language."""
+    start, end = _QUOTES.get(normalise_language(lang) or DEFAULT_LANGUAGE, ("“", "”"))
+    return f"{start}{text}{end}"
+
+
 def format_date(value: dt.date, lang: Optional[str]) -> str:
     return _babel_format_date(value, format="long", locale=normalise_language(lang) or DEFAULT_LANGUAGE)
 

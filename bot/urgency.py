@@ -56,8 +56,9 @@ _PERMIT = (
     "aufenthalt", "titel", "visum", "blaue karte", "erlaubnis", "niederlassung",
     "permit", "visa", "blue card", "residence card", "residence title",
     "إقامة", "اقامة", "الإقامة", "إقامت", "تأشيرة", "البطاقة الزرقاء",
-    "посвід", "дозв", "віз", "блакитн",
-    "внж", "вид на жительство", "разрешени", "виз", "голуб",
+    "посвід", "дозв", "віза", "візи", "візу", "візою", "блакитн",
+    # not "виз"/"віз" alone: "визнати" (to recognise) would read as a visa
+    "внж", "вид на жительство", "разрешени", "виза", "визы", "визу", "визой", "голуб",
     "oturum", "izin", "vize", "mavi kart",
     "karta pobytu", "karty pobytu", "zezwolen", "wiz", "niebieska karta", "niebieskiej karty",
     "permis", "viză", "viza", "cartea albastr", "carte albastr",
@@ -67,9 +68,12 @@ _PERMIT = (
 _EXPIRY = (
     "läuft ab", "laeuft ab", "lauft ab", "abläuft", "ablaeuft", "ablauft", "abgelaufen", "endet", "ausläuft",
     "expire", "expiring", "runs out", "running out", "ends in", "ends on",
-    "ينتهي", "تنتهي", "انتهاء", "ستنتهي", "سينتهي",
-    "закінч", "спливає", "спливе", "сплива",
-    "истека", "истёк", "истек", "заканчива", "закончи",
+    "ينتهي", "تنتهي", "انتهاء", "ستنتهي", "سينتهي", "بتخلص", "رح تخلص", "راح تخلص", "بتنتهي",
+    "خلصت", "منتهية",
+    # not "закінч"/"закончи" alone: "закінчив інститут" (graduated) is no expiry
+    "закінчується", "закінчиться", "закінчилася", "закінчився", "закінчилось", "спливає", "спливе",
+    "сплива", "истека", "истёк", "истек", "заканчива", "закончится", "закончилась", "закончился",
+    "закончилось",
     "sona er", "süresi dol", "suresi dol", "bitiyor", "bitecek",
     "wygasa", "wygaśnie", "wygasnie", "kończy się", "konczy sie", "upływa",
     "expiră", "expira", "se termină", "se termina",

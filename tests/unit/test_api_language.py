@@ -106,3 +106,13 @@ def test_a_short_word_only_one_of_our_other_languages_has_switches(text, expecte
 )
 def test_a_mixed_message_is_answered_in_the_writers_main_language(text, expected):
     assert detect_language(text, previous="de" if expected != "de" else "en") == expected
+
+
+@pytest.mark.parametrize("text, expected", [("яка завтра буде погода", "uk"), ("какая завтра будет погода", "ru")])
+def test_ukrainian_and_russian_are_told_apart_by_their_own_words_when_lingua_doubts(text, expected):
+    assert detect_language(text, previous=None) == expected
+
+
+@pytest.mark.parametrize("text, lang", [("I live in Köthen", "en"), ("Tôi sống ở Köthen", "vi"), ("Mieszkam w Köthen", "pl")])
+def test_the_place_a_message_names_does_not_decide_its_language(text, lang):
+    assert detect_language(text, previous=lang) == lang

@@ -76,3 +76,13 @@ def test_asking_for_a_person_is_recognised(text):
                                   "Где можно выучить немецкий?"])
 def test_ordinary_questions_do_not_ask_for_a_person(text):
     assert not wants_person(text)
+
+
+def test_a_graduate_asking_about_recognition_is_not_a_permit_expiring():
+    # "закінчив"/"закончил" = graduated, "визнати" = recognise: no visa, no expiry.
+    assert detect("Я інженер, закінчив політехнічний інститут у Харкові. Як визнати мій диплом?") is None
+    assert detect("Я закончил институт в Киеве, как признать диплом?") is None
+
+
+def test_colloquial_arabic_expiry_is_urgent():
+    assert detect("الـ Aufenthaltserlaubnis تبعي بتخلص الشهر الجاي") == PERMIT_EXPIRY

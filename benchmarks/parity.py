@@ -1,0 +1,76 @@
+"""Quality parity per language: intent accuracy, topic of the answer, reply language.
+
+Runs the held-out conversations in tests/data/conversations/ (the same fourteen conversations
+in each of the ten languages) through the gateway and prints one row per language. A '<'
+marks a figure more than 5 points below German (the target is: none).
+
+Usage: .venv/bin/python benchmarks/parity.py [--url http://127.0.0.1:8000] [--model PATH]
+       [--lang ar --lang tr] [--misses]
+Without --url it starts its own engine, action server and gateway on free ports (like the
+end-to-end tests) and stops them afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.parity import available_languages, run_language, score, table  # noqa: E402
+from bot.settings import load_settings  # noqa: E402
+from bot.supervisor import Stack, free_port  # noqa: E402
+from bot.training import model_path  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url")
+    parser.add_argument("--model", help="trained Rasa model (default: the one for the current inputs)")
+    parser.add_argument("--lang", action="append", help="only these languages (German is always run)")
+    parser.add_argument("--misses", action="store_true", help="list every wrong turn")
+    args = parser.parse_args()
+    languages = available_languages()
+    if args.lang:
+        languages = [lang for lang in languages if lang in set(args.lang) | {"de"}]
+    stack = None
+    url = args.url
+    if not url:
+        settings = load_settings()
+        var_dir = Path(tempfile.mkdtemp(prefix="advisor-parity-"))
+        (var_dir / "models").symlink_to(settings.var_dir / "models")
+        (var_dir / "index").symlink_to(settings.index_dir)
+        model = Path(args.model) if args.model else model_path(settings.var_dir)
+        stack = Stack(var_dir=var_dir, model=model, engine_port=free_port(), actions_port=free_port(),
+                      gateway_port=free_port(), extra_env={"ADVISOR_RATE_LIMIT_PER_MINUTE": "1000"})
+        stack.start()
+        stack.wait_ready()
+        url = stack.gateway_url
+        print(f"model: {model.name}")
+    started = time.perf_counter()
+    scores = {}
+    try:
+        with httpx.Client(base_url=url, timeout=60) as http:
+            for lang in languages:
+                scores[lang] = score(lang, run_language(http, lang))
+    finally:
+        if stack:
+            stack.stop()
+    turns = sum(s.replies for s in scores.values())
+    print(f"{turns} turns in {len(scores)} languages, {time.perf_counter() - started:.0f} s")
+    for line in table(scores):
+        print(line)
+    if args.misses:
+        for lang, s in scores.items():
+            for miss in s.misses:
+                print(f"  {lang} {miss}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
