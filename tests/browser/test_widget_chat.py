@@ -197,3 +197,19 @@ def test_a_contact_card_shows_its_fields_as_text_with_labels(new_page, stack):
     assert card.locator("a").count() == 0  # links come only from "sources"
     page.wait_for_timeout(200)
     assert page.dialogs == []
+
+
+def test_asking_for_farsi_in_a_message_turns_the_whole_widget_to_farsi_right_to_left(new_page, stack):
+    page = new_page()
+    widget = Widget(page, stack.gateway_url).load().open()
+    widget.choose_language("de")
+
+    widget.ask("میشه فارسی صحبت کنیم؟")
+
+    expect(widget.last_reply()).to_have_attribute("lang", "fa")
+    expect(page.locator("sa-advisor .widget")).to_have_attribute("dir", "rtl")
+    expect(page.locator("sa-advisor #sa-title")).to_have_text(translate("fa", texts.WIDGET_TITLE))
+    expect(page.locator("sa-advisor #sa-lang")).to_have_value("fa")
+    # The picker said German, the message asked for Farsi: the next answer is in Farsi.
+    widget.ask(GERMAN_QUESTION)
+    expect(widget.last_reply()).to_have_attribute("lang", "fa")
