@@ -121,9 +121,18 @@ def _confidences(text: str, among: Optional[Iterable[str]] = None) -> Dict[str, 
     return result
 
 
+#: Terms long enough that a word starting with one is a German compound ("Anerkennungszuschuss").
+_TERM_STEMS = tuple(sorted(term for term in _GERMAN_TERMS if len(term) >= 7))
+
+
+def _is_german_term(word: str) -> bool:
+    lowered = word.lower()
+    return lowered in _GERMAN_TERMS or lowered.startswith(_TERM_STEMS)
+
+
 def _without_german_terms(words: List[str]) -> List[str]:
-    """The words that are not German terms from letters (compound terms count word by word)."""
-    return [word for word in words if word.lower() not in _GERMAN_TERMS]
+    """The words that are not German terms from letters, compounds of them included."""
+    return [word for word in words if not _is_german_term(word)]
 
 
 def _without_place(text: str) -> str:
@@ -169,7 +178,7 @@ def _short_text(words: List[str], previous: Optional[str], fallback: str) -> str
     known = _SHORT_WORDS.get(phrase)
     if known and (previous is None or known not in _TERM_LANGUAGES):
         return known
-    if phrase in _SHORT_WORDS or any(word.lower() in _GERMAN_TERMS for word in words):
+    if phrase in _SHORT_WORDS or any(_is_german_term(word) for word in words):
         # A greeting that could be anyone's, or a German term: proves nothing about the writer.
         return fallback
     confidences = _confidences(" ".join(words))

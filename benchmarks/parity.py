@@ -5,7 +5,7 @@ in each of the ten languages) through the gateway and prints one row per languag
 marks a figure more than 5 points below German (the target is: none).
 
 Usage: .venv/bin/python benchmarks/parity.py [--url http://127.0.0.1:8000] [--model PATH]
-       [--lang ar --lang tr] [--misses]
+       [--lang ar --lang tr] [--misses] [--set tests/data/conversations_fresh]
 Without --url it starts its own engine, action server and gateway on free ports (like the
 end-to-end tests) and stops them afterwards.
 """
@@ -22,7 +22,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.parity import available_languages, run_language, score, table  # noqa: E402
+from bot.parity import CONVERSATIONS_DIR, available_languages, run_language, score, table  # noqa: E402
 from bot.settings import load_settings  # noqa: E402
 from bot.supervisor import Stack, free_port  # noqa: E402
 from bot.training import model_path  # noqa: E402
@@ -34,8 +34,10 @@ def main() -> int:
     parser.add_argument("--model", help="trained Rasa model (default: the one for the current inputs)")
     parser.add_argument("--lang", action="append", help="only these languages (German is always run)")
     parser.add_argument("--misses", action="store_true", help="list every wrong turn")
+    parser.add_argument("--set", type=Path, default=CONVERSATIONS_DIR,
+                        help="folder of <lang>.yml conversations (default: tests/data/conversations)")
     args = parser.parse_args()
-    languages = available_languages()
+    languages = available_languages(args.set)
     if args.lang:
         languages = [lang for lang in languages if lang in set(args.lang) | {"de"}]
     stack = None
@@ -57,12 +59,12 @@ def main() -> int:
     try:
         with httpx.Client(base_url=url, timeout=60) as http:
             for lang in languages:
-                scores[lang] = score(lang, run_language(http, lang))
+                scores[lang] = score(lang, run_language(http, lang, args.set))
     finally:
         if stack:
             stack.stop()
     turns = sum(s.replies for s in scores.values())
-    print(f"{turns} turns in {len(scores)} languages, {time.perf_counter() - started:.0f} s")
+    print(f"{args.set.name}: {turns} turns in {len(scores)} languages, {time.perf_counter() - started:.0f} s")
     for line in table(scores):
         print(line)
     if args.misses:

@@ -122,13 +122,13 @@ def _detect(text: str) -> Optional[str]:
 def _readable(text: str) -> str:
     """The reply's own words: links, e-mail addresses, bracketed or quoted German terms and
     names, and the German terms people find on their letters set aside."""
-    from api.language import _GERMAN_TERMS
+    from api.language import _is_german_term
 
     text = _LINK.sub(" ", text)
     text = re.sub(r"\S+@\S+", " ", text)
     text = _BRACKETS.sub(" ", text)
     text = re.sub(r"[*_#>`|]", " ", text)
-    return _WORD.sub(lambda m: " " if m.group(0).lower() in _GERMAN_TERMS else m.group(0), text)
+    return _WORD.sub(lambda m: " " if _is_german_term(m.group(0)) else m.group(0), text)
 
 
 def reply_sentences(texts: Iterable[str]) -> List[str]:

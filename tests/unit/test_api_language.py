@@ -116,3 +116,8 @@ def test_ukrainian_and_russian_are_told_apart_by_their_own_words_when_lingua_dou
 @pytest.mark.parametrize("text, lang", [("I live in Köthen", "en"), ("Tôi sống ở Köthen", "vi"), ("Mieszkam w Köthen", "pl")])
 def test_the_place_a_message_names_does_not_decide_its_language(text, lang):
     assert detect_language(text, previous=lang) == lang
+
+
+def test_a_german_compound_term_does_not_take_a_vietnamese_question_to_german():
+    text = "co ho tro tien chi phi cong nhan bang khong? nghe noi co Anerkennungszuschuss"
+    assert detect_language(text, previous="vi") == "vi"
