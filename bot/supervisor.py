@@ -29,10 +29,31 @@ APP_BIN = PROJECT_ROOT / ".venv" / "bin"
 ORDER = ("actions", "engine", "gateway")
 
 
+#: Ports handed out by this process: never the same one twice.
+_GIVEN_PORTS: set = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free local port below Linux's ephemeral range (32768+).
+
+    Asking the kernel for port 0 returns an ephemeral port, and the outgoing connections of the
+    running tests take ports from the same range: between the choice and the child's bind, one
+    of them could take it ("Address already in use" in CI, 2026-11-24).
+    """
+    import random
+
+    for _ in range(200):
+        port = random.randint(20000, 32000)
+        if port in _GIVEN_PORTS:
+            continue
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        _GIVEN_PORTS.add(port)
+        return port
+    raise RuntimeError("no free local port between 20000 and 32000")
 
 
 def _child_setup() -> None:  # runs in the child between fork and exec
