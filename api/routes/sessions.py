@@ -29,6 +29,10 @@ class SessionCreate(BaseModel):
     #: The language chosen in the widget: it stays for the session (until another is chosen);
     #: without it each message's language is detected.
     lang: Optional[str] = None
+    #: The language the visitor probably reads (the widget's interface language, taken from the
+    #: browser): a starting point for detection, not a choice. "ok" then stays in it, while a
+    #: sentence in another language still switches. An unknown code is ignored.
+    lang_hint: Optional[str] = None
 
 
 class SessionPublic(BaseModel):
@@ -44,8 +48,11 @@ def create_session(request: Request, db: SessionDep, body: Optional[SessionCreat
         lang = normalise_language(body.lang)
         if lang is None:
             raise unsupported_language()
+    locked = lang is not None
+    if lang is None and body is not None and body.lang_hint is not None:
+        lang = normalise_language(body.lang_hint)
     token = secrets.token_urlsafe(32)
-    session = ChatSession(token_hash=hash_token(token), lang=lang, lang_locked=lang is not None)
+    session = ChatSession(token_hash=hash_token(token), lang=lang, lang_locked=locked)
     db.add(session)
     db.commit()
     return SessionPublic(session_id=session.id, token=token)

@@ -366,6 +366,14 @@ def test_a_language_chosen_for_the_session_stays_whatever_the_person_writes(make
     assert [m["metadata"]["lang"] for m in stand_in.received] == ["de", "ru", "ru"]
 
 
+def test_a_language_hint_is_where_detection_starts_not_a_choice(make_client, stand_in):
+    client = make_client(engine_url=stand_in.url)
+    session = open_session(client, lang_hint="ru")
+    assert say(client, session, "ok").json()["lang"] == "ru"
+    assert say(client, session, "Wie lange dauert die Anerkennung meines Abschlusses?").json()["lang"] == "de"
+    assert open_session(client, lang_hint="xx")["session_id"]  # an unknown hint is ignored
+
+
 def test_asking_for_a_language_switches_to_it_for_good_without_asking_the_engine(make_client, stand_in):
     client = make_client(engine_url=stand_in.url)
     session = open_session(client, lang="de")

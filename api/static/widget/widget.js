@@ -433,7 +433,9 @@
 
   function ensureSession() {
     if (state.session) return Promise.resolve(state.session);
-    return call("POST", "sessions", state.chosen ? { lang: state.lang } : {}).then(function (result) {
+    // Not chosen: the interface language (from the browser) is only where detection starts.
+    var body = state.chosen ? { lang: state.lang } : (state.lang ? { lang_hint: state.lang } : {});
+    return call("POST", "sessions", body).then(function (result) {
       if (result.status !== 201) throw result;
       state.session = { session_id: result.data.session_id, token: result.data.token };
       save();
