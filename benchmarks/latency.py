@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -18,9 +17,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.settings import load_settings  # noqa: E402
-from bot.supervisor import Stack, free_port  # noqa: E402
-from bot.training import model_path  # noqa: E402
+from bot.supervisor import gateway_for_benchmark  # noqa: E402
 
 QUESTIONS = [
     "Wie bekomme ich die Blaue Karte?",
@@ -57,26 +54,9 @@ def main() -> int:
     parser.add_argument("--count", type=int, default=100)
     parser.add_argument("--model", help="trained Rasa model (default: the one for the current inputs)")
     args = parser.parse_args()
-    stack = None
-    url = args.url
-    if not url:
-        settings = load_settings()
-        var_dir = Path(tempfile.mkdtemp(prefix="advisor-bench-"))
-        (var_dir / "models").symlink_to(settings.var_dir / "models")
-        (var_dir / "index").symlink_to(settings.index_dir)
-        stack = Stack(var_dir=var_dir, model=Path(args.model) if args.model else model_path(settings.var_dir),
-                      engine_port=free_port(),
-                      actions_port=free_port(), gateway_port=free_port(),
-                      extra_env={"ADVISOR_RATE_LIMIT_PER_MINUTE": "1000"})
-        stack.start()
-        stack.wait_ready()
-        url = stack.gateway_url
-    try:
+    with gateway_for_benchmark(args.url, args.model) as url:
         measure(url, 5)  # warm-up, not counted
         timings = sorted(measure(url, args.count))
-    finally:
-        if stack:
-            stack.stop()
     p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]
     print(f"{len(timings)} sequential questions in 10 languages through the gateway:")
     print(f"  median {statistics.median(timings) * 1000:.0f} ms, 95th percentile {p95 * 1000:.0f} ms, "

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -23,9 +22,7 @@ import httpx
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.parity import CONVERSATIONS_DIR, available_languages, run_language, score, table  # noqa: E402
-from bot.settings import load_settings  # noqa: E402
-from bot.supervisor import Stack, free_port  # noqa: E402
-from bot.training import model_path  # noqa: E402
+from bot.supervisor import gateway_for_benchmark  # noqa: E402
 
 
 def main() -> int:
@@ -40,29 +37,11 @@ def main() -> int:
     languages = available_languages(args.set)
     if args.lang:
         languages = [lang for lang in languages if lang in set(args.lang) | {"de"}]
-    stack = None
-    url = args.url
-    if not url:
-        settings = load_settings()
-        var_dir = Path(tempfile.mkdtemp(prefix="advisor-parity-"))
-        (var_dir / "models").symlink_to(settings.var_dir / "models")
-        (var_dir / "index").symlink_to(settings.index_dir)
-        model = Path(args.model) if args.model else model_path(settings.var_dir)
-        stack = Stack(var_dir=var_dir, model=model, engine_port=free_port(), actions_port=free_port(),
-                      gateway_port=free_port(), extra_env={"ADVISOR_RATE_LIMIT_PER_MINUTE": "1000"})
-        stack.start()
-        stack.wait_ready()
-        url = stack.gateway_url
-        print(f"model: {model.name}")
-    started = time.perf_counter()
     scores = {}
-    try:
-        with httpx.Client(base_url=url, timeout=60) as http:
-            for lang in languages:
-                scores[lang] = score(lang, run_language(http, lang, args.set))
-    finally:
-        if stack:
-            stack.stop()
+    with gateway_for_benchmark(args.url, args.model) as url, httpx.Client(base_url=url, timeout=60) as http:
+        started = time.perf_counter()
+        for lang in languages:
+            scores[lang] = score(lang, run_language(http, lang, args.set))
     turns = sum(s.replies for s in scores.values())
     print(f"{args.set.name}: {turns} turns in {len(scores)} languages, {time.perf_counter() - started:.0f} s")
     for line in table(scores):

@@ -8,6 +8,7 @@ only the supervisor, which then stops all of them in order) and dies with the su
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import json
 import os
@@ -15,12 +16,13 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, Iterator, List, Optional
 
 from bot.settings import PROJECT_ROOT
 from bot.training import ENGINE_BIN, engine_environment
@@ -243,5 +245,32 @@ def serve(var_dir: Path, model: Path, port: int, engine_token: str, internal_tok
     except (RuntimeError, TimeoutError) as exc:
         print(f"Start-up failed: {exc}", file=sys.stderr)
         return 1
+    finally:
+        stack.stop()
+
+
+@contextlib.contextmanager
+def gateway_for_benchmark(url: Optional[str] = None, model: Optional[Path] = None) -> Iterator[str]:
+    """The gateway a benchmark talks to: ``url`` as given, or a whole stack started on free
+    ports for the run (var/'s models and index read-only, no rate limit to speak of, data in a
+    temporary folder) and stopped afterwards."""
+    if url:
+        yield url
+        return
+    from bot.settings import load_settings
+    from bot.training import model_path
+
+    settings = load_settings()
+    var_dir = Path(tempfile.mkdtemp(prefix="advisor-bench-"))
+    (var_dir / "models").symlink_to(settings.var_dir / "models")
+    (var_dir / "index").symlink_to(settings.index_dir)
+    model = Path(model) if model else model_path(settings.var_dir)
+    print(f"model: {model.name}")
+    stack = Stack(var_dir=var_dir, model=model, engine_port=free_port(), actions_port=free_port(),
+                  gateway_port=free_port(), extra_env={"ADVISOR_RATE_LIMIT_PER_MINUTE": "1000"})
+    stack.start()
+    try:
+        stack.wait_ready()
+        yield stack.gateway_url
     finally:
         stack.stop()
