@@ -22,7 +22,7 @@ from babel import Locale
 
 from bot import SUPPORTED_LANGUAGES
 
-#: A message with more words than this is not a request even when it names a language.
+#: Sentences naming a language with more words than this together are not a request.
 MAX_WORDS = 16
 #: A request with more words than this also carries a question: it goes on to the engine.
 MAX_BARE_WORDS = 10
@@ -56,7 +56,7 @@ _EXTRA_FORMS: Dict[str, Tuple[str, ...]] = {
 #: Languages people ask for that we do not offer; their names come from babel in our languages.
 UNSUPPORTED_ASKED = ("fr", "es", "it", "pt", "ku", "ckb", "ps", "so", "ti", "am", "ur", "hi", "bn",
                      "zh", "sq", "sr", "hr", "bs", "bg", "hu", "cs", "sk", "el", "ka", "hy",
-                     "ta", "ku", "ha", "yo", "sw", "tl", "id", "th", "ja", "ko", "nl")
+                     "ta", "ha", "yo", "sw", "tl", "id", "th", "ja", "ko", "nl")
 
 #: Words that ask to speak, write or answer (stems, lower case, without accents).
 _CUES = (
