@@ -106,13 +106,20 @@ def _script_of_language(lang: str) -> str:
     return "latin"
 
 
-def _plain(text: str) -> str:
-    """Lower case without accents: 'Bună ziua' -> 'buna ziua', 'Cześć' -> 'czesc'."""
-    decomposed = unicodedata.normalize("NFKD", text.lower().replace("ł", "l").replace("đ", "d"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+def plain(text: str) -> str:
+    """Lower case, no accents, hyphens as spaces, Arabic letter variants folded, for comparing
+    words as people type them: 'Bună ziua' -> 'buna ziua', 'Türkçe' -> 'turkce',
+    'الْعَرَبِيَّة' -> 'العربيه'."""
+    text = text.lower().replace("ł", "l").replace("đ", "d").replace("ı", "i").replace("’", "'")
+    text = text.replace("-", " ")
+    text = re.sub("[أإآ]", "ا", text).replace("ة", "ه").replace("ى", "ي")
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(char for char in decomposed if not unicodedata.combining(char))
+    # NFKD splits Persian/Arabic letters with hamza or madda too: put those back together.
+    return unicodedata.normalize("NFC", kept)
 
 
-def _confidences(text: str, among: Optional[Iterable[str]] = None) -> Dict[str, float]:
+def language_confidences(text: str, among: Optional[Iterable[str]] = None) -> Dict[str, float]:
     values = _detector().compute_language_confidence_values(text)
     result = {value.language.iso_code_639_1.name.lower(): value.value for value in values}
     if among is not None:
@@ -125,14 +132,14 @@ def _confidences(text: str, among: Optional[Iterable[str]] = None) -> Dict[str, 
 _TERM_STEMS = tuple(sorted(term for term in _GERMAN_TERMS if len(term) >= 7))
 
 
-def _is_german_term(word: str) -> bool:
+def is_german_term(word: str) -> bool:
     lowered = word.lower()
     return lowered in _GERMAN_TERMS or lowered.startswith(_TERM_STEMS)
 
 
 def _without_german_terms(words: List[str]) -> List[str]:
     """The words that are not German terms from letters, compounds of them included."""
-    return [word for word in words if not _is_german_term(word)]
+    return [word for word in words if not is_german_term(word)]
 
 
 def _without_place(text: str) -> str:
@@ -174,14 +181,14 @@ def _cyrillic_by_letters(words: List[str]) -> Optional[str]:
 
 def _short_text(words: List[str], previous: Optional[str], fallback: str) -> str:
     """Language of a message of one or two words."""
-    phrase = _plain(" ".join(words))
+    phrase = plain(" ".join(words))
     known = _SHORT_WORDS.get(phrase)
     if known and (previous is None or known not in _TERM_LANGUAGES):
         return known
-    if phrase in _SHORT_WORDS or any(_is_german_term(word) for word in words):
+    if phrase in _SHORT_WORDS or any(is_german_term(word) for word in words):
         # A greeting that could be anyone's, or a German term: proves nothing about the writer.
         return fallback
-    confidences = _confidences(" ".join(words))
+    confidences = language_confidences(" ".join(words))
     best = max(confidences, key=confidences.get)
     if previous is None:
         return best if confidences[best] >= FIRST_SHORT_CONFIDENCE else fallback
@@ -206,9 +213,10 @@ def detect_language(text: str, previous: Optional[str] = None) -> str:
         native = by_script[other]
         if fallback in candidates and len(native) < MIN_WORDS:
             return fallback
-        if other == "cyrillic" and _cyrillic_by_letters(native):
-            return _cyrillic_by_letters(native)
-        confidences = _confidences(" ".join(native), among=candidates)
+        decided = _cyrillic_by_letters(native) if other == "cyrillic" else None
+        if decided:
+            return decided
+        confidences = language_confidences(" ".join(native), among=candidates)
         best = max(candidates, key=lambda lang: confidences.get(lang, 0.0))
         if fallback in candidates and confidences.get(best, 0.0) - confidences.get(fallback, 0.0) < MIN_LEAD:
             return fallback
@@ -220,7 +228,7 @@ def detect_language(text: str, previous: Optional[str] = None) -> str:
         # Mostly terms copied from a letter: what is left is a short message.
         return _short_text(own, previous, fallback) if own else fallback
     judged = own if len(own) >= MIN_WORDS else words
-    confidences = _confidences(" ".join(judged))
+    confidences = language_confidences(" ".join(judged))
     best = max(confidences, key=confidences.get)
     lead = confidences[best] - confidences.get(fallback, 0.0)
     if confidences[best] >= MIN_CONFIDENCE and lead >= MIN_LEAD:

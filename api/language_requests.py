@@ -13,13 +13,13 @@ their names in our ten languages, so the person learns which languages we do off
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Dict, List, Optional, Tuple
 
 from babel import Locale
 
+from api.language import plain
 from bot import SUPPORTED_LANGUAGES
 
 #: Sentences naming a language with more words than this together are not a request.
@@ -28,7 +28,7 @@ MAX_WORDS = 16
 MAX_BARE_WORDS = 10
 
 #: Forms of the names of our languages beyond babel's dictionary form, lower case and without
-#: accents (see _plain): adverbs ("po-russki", "turcește", "bằng tiếng Việt"), cases ("українською",
+#: accents (see api.language.plain): adverbs ("po-russki", "turcește", "bằng tiếng Việt"), cases ("українською",
 #: "po polsku"), colloquial forms ("عربي", "farsi"), and Dari, which Farsi speakers read.
 _EXTRA_FORMS: Dict[str, Tuple[str, ...]] = {
     "de": ("deutsch", "german", "almanca", "немецк*", "німецьк*", "niemieck*", "germana", "nemteste",
@@ -131,17 +131,6 @@ class LanguageRequest:
     bare: bool
 
 
-def _plain(text: str) -> str:
-    """Lower case, no accents, Arabic letter variants folded: 'Türkçe' -> 'turkce', 'الْعَرَبِيَّة' -> 'العربيه'."""
-    text = text.lower().replace("ł", "l").replace("đ", "d").replace("ı", "i").replace("’", "'")
-    text = text.replace("-", " ")
-    text = re.sub("[أإآ]", "ا", text).replace("ة", "ه").replace("ى", "ي")
-    decomposed = unicodedata.normalize("NFKD", text)
-    kept = "".join(char for char in decomposed if not unicodedata.combining(char))
-    # NFKD splits Persian/Arabic letters with hamza or madda too: put those back together.
-    return unicodedata.normalize("NFC", kept)
-
-
 def _babel_forms(code: str) -> List[Tuple[str, bool]]:
     """(form, is_stem) for the language's name in each of our languages."""
     forms = []
@@ -149,18 +138,18 @@ def _babel_forms(code: str) -> List[Tuple[str, bool]]:
         name = Locale.parse(ui).languages.get(code)
         if not name:
             continue
-        plain = _plain(name)
-        forms.append((plain, ui in ("ar", "fa")))
-        if ui in ("ru", "uk", "pl") and len(plain) > 6:
+        folded = plain(name)
+        forms.append((folded, ui in ("ar", "fa")))
+        if ui in ("ru", "uk", "pl") and len(folded) > 6:
             # французский / французька / francuski -> французск / французьк / francus
-            forms.append((plain[:-2], True))
-        if ui == "ar" and plain.startswith("ال"):
-            forms.append((plain[2:].rstrip("ه"), True))  # الفرنسيه -> فرنسي
+            forms.append((folded[:-2], True))
+        if ui == "ar" and folded.startswith("ال"):
+            forms.append((folded[2:].rstrip("ه"), True))  # الفرنسيه -> فرنسي
     return forms
 
 
 def _extra_forms(code: str) -> List[Tuple[str, bool]]:
-    return [(_plain(form.rstrip("*")), form.endswith("*")) for form in _EXTRA_FORMS.get(code, ())]
+    return [(plain(form.rstrip("*")), form.endswith("*")) for form in _EXTRA_FORMS.get(code, ())]
 
 
 @lru_cache(maxsize=1)
@@ -201,16 +190,16 @@ def find_language_request(text: str) -> Optional[LanguageRequest]:
     question of its own ("Говорите по-русски? Мне нужна информация о голубой карте").
     """
     pattern, owner = _name_pattern()
-    sentences = [part.strip() for part in re.split(r"[.?!؟\n]+", _plain(text)) if part.strip()]
+    sentences = [part.strip() for part in re.split(r"[.?!؟\n]+", plain(text)) if part.strip()]
     asking = [part for part in sentences if pattern.search(part)]
     others = [part for part in sentences if not pattern.search(part)]
-    plain = " ; ".join(asking)
-    words = _words(plain)
+    asked = " ; ".join(asking)
+    words = _words(asked)
     if not words or len(words) > MAX_WORDS:
         return None
     mentions = []
-    for match in pattern.finditer(plain):
-        if _NOT_THIS.search(plain[: match.start()]) or _NOT_THIS_AFTER.search(plain[match.end():]):
+    for match in pattern.finditer(asked):
+        if _NOT_THIS.search(asked[: match.start()]) or _NOT_THIS_AFTER.search(asked[match.end():]):
             continue
         mentions.append(match)
     if not mentions:
@@ -220,10 +209,10 @@ def find_language_request(text: str) -> Optional[LanguageRequest]:
         return None  # "Deutsch oder Englisch?": no single wish
     match = mentions[-1]
     lang = owner[match.group(1)]
-    marked = plain[: match.start()] + "§" + plain[match.end():]
+    marked = asked[: match.start()] + "§" + asked[match.end():]
     if any(re.search(block, marked) for block in _BLOCKS):
         return None
-    only_fillers = all(word in _FILLERS for word in _words(pattern.sub(" ", plain)))
+    only_fillers = all(word in _FILLERS for word in _words(pattern.sub(" ", asked)))
     if not only_fillers and not any(re.search(cue, marked) for cue in _CUES):
         return None
     carries_question = any(len(_words(part)) >= 3 for part in others)

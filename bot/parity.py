@@ -113,22 +113,22 @@ def run_language(http: httpx.Client, lang: str, folder: Path = CONVERSATIONS_DIR
 
 
 def _detect(text: str) -> Optional[str]:
-    from api.language import _confidences  # the gateway's detector, restricted to our languages
+    from api.language import language_confidences  # the gateway's detector, our languages only
 
-    confidences = _confidences(text)
+    confidences = language_confidences(text)
     return max(confidences, key=confidences.get) if confidences else None
 
 
 def _readable(text: str) -> str:
     """The reply's own words: links, e-mail addresses, bracketed or quoted German terms and
     names, and the German terms people find on their letters set aside."""
-    from api.language import _is_german_term
+    from api.language import is_german_term
 
     text = _LINK.sub(" ", text)
     text = re.sub(r"\S+@\S+", " ", text)
     text = _BRACKETS.sub(" ", text)
     text = re.sub(r"[*_#>`|]", " ", text)
-    return _WORD.sub(lambda m: " " if _is_german_term(m.group(0)) else m.group(0), text)
+    return _WORD.sub(lambda m: " " if is_german_term(m.group(0)) else m.group(0), text)
 
 
 def reply_sentences(texts: Iterable[str]) -> List[str]:

@@ -150,11 +150,9 @@ async def chat(
     if wish and wish.bare:
         # Only the wish for a language: answered here, the engine has nothing to do.
         logger.info("chat lang=%s language_request supported=%s", lang, wish.supported)
-        response = build_chat_response(session.id, lang, [], settings.locales_dir)
-        response["messages"] = [_language_message(wish, lang, settings.locales_dir)]
-        response["meta"]["intent"] = "choose_language"
-        response["meta"]["confidence"] = 1.0
-        return response
+        reply = {**_language_message(wish, lang, settings.locales_dir),
+                 "meta": {"intent": "choose_language", "confidence": 1.0}}
+        return build_chat_response(session.id, lang, [{"custom": reply}], settings.locales_dir)
     started = time.perf_counter()
     try:
         replies = await engine.send_message(session.id, text, lang)
