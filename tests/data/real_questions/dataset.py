@@ -106,7 +106,7 @@ def load(split: str) -> list[dict]:
     """The questions of one split ("dev" or "test"), in file order."""
     data = yaml.safe_load(SPLIT_FILES[split].read_text(encoding="utf-8")) or []
     if not isinstance(data, list):
-        raise ValueError(f"{SPLIT_FILES[split].name}: must be a list of questions")
+        raise TypeError(f"{SPLIT_FILES[split].name}: must be a list of questions")
     return data
 
 
