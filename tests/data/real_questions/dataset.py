@@ -29,7 +29,7 @@ SPLIT_SEED = "sa-advisor-realq-2026-12:"
 # The ten languages the bot offers, and the few others the data holds on purpose: a question in
 # one of the others must be answered in English with a note listing our languages.
 OUR_LANGUAGES = ("de", "en", "ar", "uk", "ru", "tr", "pl", "ro", "fa", "vi")
-OTHER_LANGUAGES = ("hu", "fr", "es", "it", "pt", "bg", "cs", "sq", "hr", "sr", "ps", "zh")
+OTHER_LANGUAGES = ("hu", "fr", "es", "it", "pt", "bg", "cs", "sq", "hr", "sr", "ps", "zh", "bn")
 # A real post may be translated only into these languages, and is then marked as a translation.
 TRANSLATION_TARGETS = ("ar", "fa", "vi", "ro")
 
