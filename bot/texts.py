@@ -141,6 +141,8 @@ CONTACT_APPOINTMENT_ALSO = N_("At other times by appointment (Termin).")
 #: Remarks after one day's opening hours: "Wed 08:00–15:00 (document pick-up only)".
 CONTACT_HOURS_PICKUP_ONLY = N_("document pick-up only")
 CONTACT_HOURS_BY_APPOINTMENT = N_("by appointment")
+#: After a phone number that is the administration's general switchboard (phone_label: switchboard).
+CONTACT_PHONE_SWITCHBOARD = N_("switchboard: ask for the office")
 
 # --- API errors ---------------------------------------------------------------------------
 ERROR_EMPTY_TEXT = N_("Please write a message first.")

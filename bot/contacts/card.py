@@ -6,7 +6,8 @@
 - ``address``: list of lines (one per site) or None;
 - ``opening_hours``: list of lines in the user's language ("Di. 09:00–12:00, 14:00–18:00",
   "Visits by appointment only.") or None;
-- ``phone``, ``email``, ``web``: text or None;
+- ``phone``, ``email``, ``web``: text or None; a switchboard number (``phone_label: switchboard``)
+  carries a remark in the user's language: "+49 3931 60-6 (switchboard: ask for the office)";
 - ``note``: None, or a sentence from ``bot.texts`` asking the user to check the details. It
   appears when a detail is not confirmed (it is then left out, never shown as fact) or when the
   card has nothing but a web page;
@@ -44,6 +45,8 @@ def contact_card(contact: Contact, lang: Optional[str]) -> dict:
     if shown("appointments"):
         hours.append(translate(lang, _APPOINTMENTS[contact.appointments]))
     phone, email, web = shown("phone"), shown("email"), shown("web")
+    if phone and contact.phone_label == "switchboard":
+        phone = f"{phone} ({translate(lang, texts.CONTACT_PHONE_SWITCHBOARD)})"
     complete = contact.verified and not contact.unverified
     note = None
     if not complete or not (address or phone or email):

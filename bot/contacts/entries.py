@@ -29,11 +29,15 @@ HOURS_NOTES = ("pick-up only", "by appointment")
 APPOINTMENTS = ("only", "also")
 #: Details a card shows; each can be listed under ``unverified:``.
 DETAIL_FIELDS = ("address", "opening_hours", "appointments", "phone", "email", "web")
+#: ``phone_label: switchboard`` — the phone number is a general switchboard of the administration,
+#: not the office's own line; the card says so in the user's language.
+PHONE_LABELS = ("switchboard",)
 #: What ``verified: false`` hides (the web page stays: it is where the user can check).
 HIDDEN_WHEN_UNVERIFIED = ("address", "opening_hours", "appointments", "phone", "email")
 
 REQUIRED_FIELDS = ("id", "name", "kind", "topics", "districts", "last_verified")
-OPTIONAL_FIELDS = DETAIL_FIELDS + ("source", "source_note", "verified", "unverified", "comment")
+OPTIONAL_FIELDS = DETAIL_FIELDS + ("phone_label", "source", "source_note", "verified", "unverified",
+                                   "comment")
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -66,6 +70,8 @@ class Contact:
     opening_hours: Tuple[OpeningHours, ...] = ()
     appointments: Optional[str] = None
     phone: Optional[str] = None
+    #: None, or one of PHONE_LABELS ("switchboard").
+    phone_label: Optional[str] = None
     email: Optional[str] = None
     web: Optional[str] = None
     sources: Tuple[str, ...] = ()
@@ -157,6 +163,12 @@ def _read_entry(parsed: YamlFile, index: int, data, problems: List[Problem]) -> 
                              "'also' (at other times by appointment)")
     phone = _read_text(data.get("phone"), "phone", _PHONE.match, "is not a phone number "
                        "(digits, spaces, + - / and brackets, e.g. +49 391 540-4389)", fail)
+    phone_label = data.get("phone_label")
+    if phone_label is not None and phone_label not in PHONE_LABELS:
+        fail("phone_label", f"{phone_label!r} must be 'switchboard' (the number is the administration's "
+                            "general switchboard, not the office's own line)")
+    elif phone_label is not None and not data.get("phone"):
+        fail("phone_label", "describes the phone number, but the office has no 'phone:'")
     email = _read_text(data.get("email"), "email", _EMAIL.match, "is not an e-mail address", fail)
     web = _read_text(data.get("web"), "web", is_web_url,
                      "is not a web address (use a full address starting with https:// or http://)", fail)
@@ -176,9 +188,9 @@ def _read_entry(parsed: YamlFile, index: int, data, problems: List[Problem]) -> 
     return Contact(
         id=contact_id, name=data["name"].strip(), kind=kind, topics=topics, districts=districts,
         last_verified=last_verified, address=address, opening_hours=hours, appointments=appointments,
-        phone=phone, email=email, web=web, sources=sources, source_note=data.get("source_note"),
-        verified=verified, unverified=frozenset(unverified), comment=data.get("comment"),
-        path=parsed.path, line=entry_line,
+        phone=phone, phone_label=phone_label, email=email, web=web, sources=sources,
+        source_note=data.get("source_note"), verified=verified, unverified=frozenset(unverified),
+        comment=data.get("comment"), path=parsed.path, line=entry_line,
     )
 
 

@@ -44,6 +44,16 @@ def test_a_confirmed_office_shows_everything_without_a_note():
     assert json.loads(json.dumps(card)) == card
 
 
+@pytest.mark.parametrize("lang", ["de", "ar"])
+def test_a_switchboard_number_says_so_in_the_users_language(lang):
+    card = contact_card(office(phone="+49 3931 60-6", phone_label="switchboard"), lang)
+
+    assert card["phone"] == f"+49 3931 60-6 ({translate(lang, texts.CONTACT_PHONE_SWITCHBOARD)})"
+    assert translate(lang, texts.CONTACT_PHONE_SWITCHBOARD) != (
+        texts.CONTACT_PHONE_SWITCHBOARD if lang != "en" else "")
+    assert card["verified"] is True  # a labelled switchboard is a confirmed detail
+
+
 def test_opening_hours_use_the_users_day_names():
     assert contact_card(office(), "ar")["opening_hours"][0] == "الثلاثاء 09:00–12:00, 14:00–18:00"
     assert contact_card(office(), "en")["opening_hours"][1] == "Fri 09:00–12:00 (by appointment)"

@@ -112,12 +112,26 @@ def test_bad_values(knowledge, field, value, words):
     ("appointments", "sometimes", "must be 'only'"),
     ("verified", "maybe", "must be true or false"),
     ("unverified", "[address, fax]", "must be a list of fields from"),
+    ("phone_label", "hotline", "must be 'switchboard'"),
 ])
 def test_bad_details(knowledge, field, value, words):
     lines = append_entry(knowledge, **{field: value})
 
     found = errors_at(knowledge, SERVICES, lines[field], field)
     assert found and words in found[0], found
+
+
+def test_a_phone_label_needs_a_phone(knowledge):
+    lines = append_entry(knowledge, phone_label="switchboard")
+
+    found = errors_at(knowledge, SERVICES, lines["phone_label"], "phone_label")
+    assert found and "has no 'phone:'" in found[0], found
+
+
+def test_a_switchboard_label_with_a_phone_is_accepted(knowledge):
+    append_entry(knowledge, phone="+49 3931 60-6", phone_label="switchboard")
+
+    assert not [p for p in check_contacts(knowledge, today=TODAY) if p.field == "phone_label"]
 
 
 def test_unknown_field_is_a_warning(knowledge):
