@@ -148,5 +148,20 @@ def test_shipped_cards_for_harz_and_bema(directory):
     assert harz["note"] == translate("ar", texts.CONTACT_CHECK_WEBSITE)
 
     bema = contact_card(directory.get("bema"), "de")
-    assert bema["note"] == translate("de", texts.CONTACT_CHECK_WITH_OFFICE)
+    assert bema["web"] == "https://bema.arbeitundleben.org/"  # its official site, no unconfirmed office details
+    assert (bema["address"], bema["phone"]) == (None, None)
+    assert bema["note"] == translate("de", texts.CONTACT_CHECK_WEBSITE)
     assert bema["verified"] is False
+
+
+def test_every_foreigners_authority_card_links_an_official_page(directory):
+    for contact in directory.contacts:
+        if contact.kind == "authority" and contact.id.startswith("abh-"):
+            card = contact_card(contact, "de")
+            assert card["web"] and card["web"].startswith(("https://", "http://")), contact.id
+            assert contact.sources, contact.id
+
+
+def test_the_stendal_switchboard_is_labelled_as_such(directory):
+    card = contact_card(directory.get("abh-stendal"), "en")
+    assert card["phone"] == "+49 3931 60-6 (switchboard: ask for the office)"
