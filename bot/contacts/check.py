@@ -15,7 +15,7 @@ from typing import List, Optional
 from bot.contacts import PLACES_FOLDER
 from bot.contacts.directory import read_directory
 from bot.contacts.gazetteer import read_places
-from bot.knowledge.articles import Problem
+from bot.validation.problem import Problem
 
 #: The credit CC BY 4.0 requires wherever the GeoNames data is shipped.
 GEONAMES_CREDIT = "Postal code data © GeoNames (geonames.org), CC BY 4.0"

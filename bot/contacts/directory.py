@@ -41,7 +41,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 from bot.contacts import CONTACTS_FOLDER
 from bot.contacts.districts import DISTRICTS, is_district_code
 from bot.contacts.entries import Contact, parse_contacts_file
-from bot.knowledge.articles import Problem
+from bot.validation.problem import Problem
 
 #: The files of knowledge/contacts/, in the order they are read.
 CONTACT_FILES = ("authorities.yml", "services.yml")

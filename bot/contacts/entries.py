@@ -1,5 +1,8 @@
 """One office of knowledge/contacts/*.yml: the ``Contact`` type and the rules for one entry.
 
+The rules are a pydantic model (``_Entry``) whose validators say in plain words what to write;
+every problem names file, line and field and the entry it is in.
+
 The field reference for staff is knowledge/contacts/README.md; rules across entries and files
 (duplicate ids, a foreigners' authority for every district) are in ``bot.contacts.check``.
 """
@@ -10,12 +13,14 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import FrozenSet, List, Optional, Tuple, Union
-from urllib.parse import urlsplit
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationInfo, field_validator, model_validator
 
 from bot.contacts.districts import DISTRICTS, is_district_code
-from bot.contacts.yamlfile import YamlFile, read_yaml_file
-from bot.knowledge.articles import Problem
+from bot.validation.problem import Problem
+from bot.validation.schema import fail, is_web_url, model_errors, parse_date, unknown_fields
+from bot.validation.yamlfile import YamlFile, read_yaml_file
 
 KINDS = ("authority", "counselling", "deciding_body")
 CONTACT_TOPICS = ("recognition", "residence", "language_course", "eu_employment", "living")
@@ -40,7 +45,6 @@ OPTIONAL_FIELDS = DETAIL_FIELDS + ("phone_label", "source", "source_note", "veri
                                    "comment")
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()/-]*[0-9]$")
 _RANGE = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*[-–]\s*(\d{1,2})(?::(\d{2}))?$")
@@ -51,8 +55,8 @@ class OpeningHours:
     """One day's hours: ``ranges`` as ("09:00", "12:00") pairs, an optional remark from HOURS_NOTES."""
 
     day: str
-    ranges: Tuple[Tuple[str, str], ...]
-    note: Optional[str] = None
+    ranges: tuple[tuple[str, str], ...]
+    note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -62,27 +66,27 @@ class Contact:
     id: str
     name: str
     kind: str
-    topics: Tuple[str, ...]
+    topics: tuple[str, ...]
     #: "all", "unknown" or a tuple of district codes.
-    districts: Union[str, Tuple[str, ...]]
+    districts: str | tuple[str, ...]
     last_verified: dt.date
-    address: Tuple[str, ...] = ()
-    opening_hours: Tuple[OpeningHours, ...] = ()
-    appointments: Optional[str] = None
-    phone: Optional[str] = None
+    address: tuple[str, ...] = ()
+    opening_hours: tuple[OpeningHours, ...] = ()
+    appointments: str | None = None
+    phone: str | None = None
     #: None, or one of PHONE_LABELS ("switchboard").
-    phone_label: Optional[str] = None
-    email: Optional[str] = None
-    web: Optional[str] = None
-    sources: Tuple[str, ...] = ()
-    source_note: Optional[str] = None
+    phone_label: str | None = None
+    email: str | None = None
+    web: str | None = None
+    sources: tuple[str, ...] = ()
+    source_note: str | None = None
     verified: bool = True
-    unverified: FrozenSet[str] = frozenset()
-    comment: Optional[str] = None
-    path: Optional[Path] = field(default=None, compare=False)
+    unverified: frozenset[str] = frozenset()
+    comment: str | None = None
+    path: Path | None = field(default=None, compare=False)
     line: int = field(default=0, compare=False)
 
-    def serves(self, district_code: Optional[str]) -> bool:
+    def serves(self, district_code: str | None) -> bool:
         """True when the office is for this district (``all`` serves every district)."""
         if self.districts == ALL_DISTRICTS:
             return True
@@ -95,11 +99,208 @@ class Contact:
         return self.verified or detail not in HIDDEN_WHEN_UNVERIFIED
 
 
-def parse_contacts_file(path: Path) -> Tuple[List[Contact], List[Problem], YamlFile]:
+_WEB_HINT = "(use a full address starting with https:// or http://)"
+
+
+def _web_address(url: Any) -> str:
+    if not is_web_url(url):
+        raise fail(f"{url!r} is not a web address {_WEB_HINT}")
+    return url.strip()
+
+
+class _Entry(BaseModel):
+    """The fields of one office as staff write them; each validator says what to write instead."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    name: str
+    kind: str
+    topics: tuple[str, ...]
+    districts: str | tuple[str, ...]
+    last_verified: dt.date
+    address: tuple[str, ...] = ()
+    opening_hours: dict[str, Any] = {}
+    appointments: str | None = None
+    phone: str | None = None
+    phone_label: str | None = None
+    email: str | None = None
+    web: str | None = None
+    source: tuple[Annotated[str, BeforeValidator(_web_address)], ...] = ()
+    source_note: str | None = None
+    verified: bool = True
+    unverified: frozenset[str] = frozenset()
+    comment: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _an_entry(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise fail("must be lines of 'field: value' starting with '- id: ...'")
+        return data
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, value: Any) -> str:
+        value = _required(value)
+        if not isinstance(value, str) or not _ID.match(value):
+            raise fail(f"{value!r} must be lowercase letters, digits and hyphens, e.g. abh-harz")
+        return value
+
+    @field_validator("name", "source_note", "comment", mode="before")
+    @classmethod
+    def _text(cls, value: Any, info: ValidationInfo) -> str | None:
+        if info.field_name in REQUIRED_FIELDS:
+            value = _required(value)
+        if value in (None, ""):
+            return None
+        if not isinstance(value, str):
+            raise fail("must be text")
+        return value
+
+    @field_validator("kind", mode="before")
+    @classmethod
+    def _kind(cls, value: Any) -> str:
+        value = _required(value)
+        if value not in KINDS:
+            raise fail(f"unknown kind {value!r} (use one of {', '.join(KINDS)})")
+        return value
+
+    @field_validator("topics", mode="before")
+    @classmethod
+    def _topics(cls, value: Any) -> tuple[str, ...]:
+        value = _required(value)
+        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+            raise fail(f"must be a list, e.g. [residence] (topics: {', '.join(CONTACT_TOPICS)})")
+        unknown = [t for t in value if t not in CONTACT_TOPICS]
+        if unknown:
+            raise fail(f"unknown topic {', '.join(map(repr, unknown))} (use {', '.join(CONTACT_TOPICS)})")
+        return tuple(value)
+
+    @field_validator("districts", mode="before")
+    @classmethod
+    def _districts(cls, value: Any) -> str | tuple[str, ...]:
+        value = _required(value)
+        if value in (ALL_DISTRICTS, UNKNOWN_DISTRICTS):
+            return value
+        if not isinstance(value, list):
+            raise fail("must be 'all', 'unknown' or a list of district codes, e.g. [\"15085\"]")
+        bad = [d for d in value if not is_district_code(str(d))]
+        if bad:
+            raise fail(f"{', '.join(map(repr, bad))} is not a district of Sachsen-Anhalt "
+                       f"(codes: {', '.join(DISTRICTS)})")
+        return tuple(str(d) for d in value)
+
+    @field_validator("last_verified", mode="before")
+    @classmethod
+    def _date(cls, value: Any) -> dt.date:
+        value = _required(value)
+        date = parse_date(value.strip() if isinstance(value, str) else None)
+        if date is None:
+            raise fail(f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-24")
+        return date
+
+    @field_validator("address", mode="before")
+    @classmethod
+    def _lines(cls, value: Any) -> tuple[str, ...]:
+        if value in (None, ""):
+            return ()
+        if isinstance(value, str):
+            return (value.strip(),)
+        if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
+            return tuple(v.strip() for v in value)
+        raise fail("must be one line of text or a list of lines (one per site)")
+
+    @field_validator("opening_hours", mode="before")
+    @classmethod
+    def _hours(cls, value: Any) -> dict[str, Any]:
+        if value in (None, ""):
+            return {}
+        if not isinstance(value, dict):
+            raise fail(f"must list days with their hours, {_HOURS_EXAMPLE}")
+        return value
+
+    @field_validator("appointments", mode="before")
+    @classmethod
+    def _appointments(cls, value: Any) -> str | None:
+        if value is not None and value not in APPOINTMENTS:
+            raise fail(f"{value!r} must be 'only' (visits by appointment only) or "
+                       "'also' (at other times by appointment)")
+        return value
+
+    @field_validator("phone_label", mode="before")
+    @classmethod
+    def _phone_label(cls, value: Any) -> str | None:
+        if value is not None and value not in PHONE_LABELS:
+            raise fail(f"{value!r} must be 'switchboard' (the number is the administration's general "
+                       "switchboard, not the office's own line)")
+        return value
+
+    @field_validator("phone", "email", "web", mode="before")
+    @classmethod
+    def _detail(cls, value: Any, info: ValidationInfo) -> str | None:
+        if value in (None, ""):
+            return None
+        valid, message = _DETAIL_RULES[info.field_name]
+        if not isinstance(value, str) or not valid(value.strip()):
+            raise fail(f"{value!r} {message}")
+        return value.strip()
+
+    @field_validator("source", mode="before")
+    @classmethod
+    def _sources(cls, value: Any) -> tuple[str, ...]:
+        if value in (None, "", []):
+            return ()
+        if isinstance(value, str):
+            if not is_web_url(value):
+                raise fail(f"{value!r} is not a web address {_WEB_HINT}")
+            return (value.strip(),)
+        if not isinstance(value, list):
+            raise fail("must be a web address or a list of them")
+        return tuple(value)
+
+    @field_validator("verified", mode="before")
+    @classmethod
+    def _verified(cls, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise fail("must be true or false")
+        return value
+
+    @field_validator("unverified", mode="before")
+    @classmethod
+    def _unverified(cls, value: Any) -> frozenset[str]:
+        if value is None:
+            return frozenset()
+        if not isinstance(value, list) or any(u not in DETAIL_FIELDS for u in value):
+            raise fail(f"must be a list of fields from: {', '.join(DETAIL_FIELDS)}")
+        return frozenset(value)
+
+
+_HOURS_EXAMPLE = 'e.g. tu: "9-12, 14-18" (days: mo tu we th fr sa su)'
+_DETAIL_RULES = {
+    "phone": (_PHONE.match, "is not a phone number (digits, spaces, + - / and brackets, e.g. +49 391 540-4389)"),
+    "email": (_EMAIL.match, "is not an e-mail address"),
+    "web": (is_web_url, f"is not a web address {_WEB_HINT}"),
+}
+_SOURCE_MISSING = ("is missing: give the web address the details come from "
+                   "(or describe a printed source under source_note)")
+
+
+def is_empty_value(value: Any) -> bool:
+    return value in (None, "", [])
+
+
+def _required(value: Any) -> Any:
+    if is_empty_value(value):
+        raise fail("is empty")
+    return value
+
+
+def parse_contacts_file(path: Path) -> tuple[list[Contact], list[Problem], YamlFile]:
     """The valid entries of one file, every problem (file, line, field) and the parsed file."""
     parsed = read_yaml_file(path)
     problems = list(parsed.problems)
-    contacts: List[Contact] = []
+    contacts: list[Contact] = []
     if parsed.problems:
         return contacts, problems, parsed
     if not isinstance(parsed.data, list):
@@ -113,196 +314,57 @@ def parse_contacts_file(path: Path) -> Tuple[List[Contact], List[Problem], YamlF
     return contacts, problems, parsed
 
 
-def _read_entry(parsed: YamlFile, index: int, data, problems: List[Problem]) -> Optional[Contact]:
-    where = f"[{index}]"
-    entry_line = parsed.line_of(where)
-    if not isinstance(data, dict):
-        problems.append(Problem(parsed.path, entry_line, "entry",
-                                "must be lines of 'field: value' starting with '- id: ...'"))
-        return None
-    entry_id = data.get("id") if isinstance(data.get("id"), str) else f"entry {index + 1}"
-    ok = True
-
-    def fail(key: str, message: str, severity: str = "error") -> None:
-        nonlocal ok
-        if severity == "error":
-            ok = False
-        problems.append(Problem(parsed.path, parsed.line_of(f"{where}.{key}", where), key,
-                                f"{message} (in '{entry_id}')", severity))
-
-    for key in REQUIRED_FIELDS:
-        if data.get(key) in (None, "", []):
-            fail(key, "is missing; every office needs it" if key not in data else "is empty")
-    if data.get("source") in (None, "", []) and not data.get("source_note"):
-        fail("source", "is missing: give the web address the details come from "
-                       "(or describe a printed source under source_note)")
-    for key in data:
-        if key not in REQUIRED_FIELDS and key not in OPTIONAL_FIELDS:
-            fail(str(key), f"unknown field (known: {', '.join(REQUIRED_FIELDS + OPTIONAL_FIELDS)}); "
-                           "check the spelling", "warning")
-
-    contact_id = data.get("id")
-    if contact_id not in (None, "") and (not isinstance(contact_id, str) or not _ID.match(contact_id)):
-        fail("id", f"{contact_id!r} must be lowercase letters, digits and hyphens, e.g. abh-harz")
-    for key in ("name", "source_note", "comment"):
-        if data.get(key) not in (None, "") and not isinstance(data.get(key), str):
-            fail(key, "must be text")
-    kind = data.get("kind")
-    if kind not in (None, "") and kind not in KINDS:
-        fail("kind", f"unknown kind {kind!r} (use one of {', '.join(KINDS)})")
-    topics = _read_topics(data.get("topics"), fail)
-    districts = _read_districts(data.get("districts"), fail)
-    last_verified = _read_date(data.get("last_verified"), fail)
-    address = _read_lines(data.get("address"), "address", fail)
-    hours = _read_hours(data.get("opening_hours"), parsed, where, entry_id, problems)
-    if hours is None:
-        ok, hours = False, ()
-    appointments = data.get("appointments")
-    if appointments is not None and appointments not in APPOINTMENTS:
-        fail("appointments", f"{appointments!r} must be 'only' (visits by appointment only) or "
-                             "'also' (at other times by appointment)")
-    phone = _read_text(data.get("phone"), "phone", _PHONE.match, "is not a phone number "
-                       "(digits, spaces, + - / and brackets, e.g. +49 391 540-4389)", fail)
-    phone_label = data.get("phone_label")
-    if phone_label is not None and phone_label not in PHONE_LABELS:
-        fail("phone_label", f"{phone_label!r} must be 'switchboard' (the number is the administration's "
-                            "general switchboard, not the office's own line)")
-    elif phone_label is not None and not data.get("phone"):
-        fail("phone_label", "describes the phone number, but the office has no 'phone:'")
-    email = _read_text(data.get("email"), "email", _EMAIL.match, "is not an e-mail address", fail)
-    web = _read_text(data.get("web"), "web", is_web_url,
-                     "is not a web address (use a full address starting with https:// or http://)", fail)
-    sources = _read_sources(data.get("source"), parsed, where, entry_id, problems)
-    if sources is None:
-        ok, sources = False, ()
-    verified = data.get("verified", True)
-    if not isinstance(verified, bool):
-        fail("verified", "must be true or false")
-    unverified = data.get("unverified", [])
-    if not isinstance(unverified, list) or any(u not in DETAIL_FIELDS for u in unverified):
-        fail("unverified", f"must be a list of fields from: {', '.join(DETAIL_FIELDS)}")
-        unverified = []
-
-    if not ok:
+def _read_entry(parsed: YamlFile, index: int, data: Any, problems: list[Problem]) -> Contact | None:
+    """Validate one entry with ``_Entry``; its problems name the entry ("(in 'abh-harz')")."""
+    entry_line = parsed.line_of(f"[{index}]")
+    entry_id = data.get("id") if isinstance(data, dict) and isinstance(data.get("id"), str) else f"entry {index + 1}"
+    suffix = f" (in '{entry_id}')"
+    entry, errors = model_errors(_Entry, data)
+    if isinstance(data, dict) and is_empty_value(data.get("source")) and not data.get("source_note"):
+        # On the entry's line: there is no source line to point at.
+        problems.append(Problem(parsed.path, entry_line, "source", _SOURCE_MISSING + suffix))
+        entry = None
+    if isinstance(data, dict) and data.get("phone_label") is not None and not data.get("phone"):
+        problems.append(Problem(parsed.path, parsed.line_of(f"[{index}].phone_label", f"[{index}]"), "phone_label",
+                                "describes the phone number, but the office has no 'phone:'" + suffix))
+        entry = None
+    for loc, message, missing in errors:
+        if not loc:  # the entry as a whole
+            problems.append(Problem(parsed.path, entry_line, "entry", message))
+            continue
+        key = str(loc[0])
+        line = parsed.line_of_loc((index,) + tuple(loc), fallback=entry_line)
+        if missing:
+            message = "is missing; every office needs it"
+        problems.append(Problem(parsed.path, line, key, message + suffix))
+    problems.extend(unknown_fields(parsed, data, REQUIRED_FIELDS + OPTIONAL_FIELDS, (index,),
+                                   field=str, suffix=suffix))
+    hours = _read_hours(entry.opening_hours if entry else _raw_hours(data), parsed, index, suffix, problems)
+    if entry is None or hours is None:
         return None
     return Contact(
-        id=contact_id, name=data["name"].strip(), kind=kind, topics=topics, districts=districts,
-        last_verified=last_verified, address=address, opening_hours=hours, appointments=appointments,
-        phone=phone, phone_label=phone_label, email=email, web=web, sources=sources,
-        source_note=data.get("source_note"), verified=verified, unverified=frozenset(unverified),
-        comment=data.get("comment"), path=parsed.path, line=entry_line,
+        id=entry.id, name=entry.name.strip(), kind=entry.kind, topics=entry.topics, districts=entry.districts,
+        last_verified=entry.last_verified, address=entry.address, opening_hours=hours,
+        appointments=entry.appointments, phone=entry.phone, phone_label=entry.phone_label, email=entry.email, web=entry.web,
+        sources=entry.source, source_note=entry.source_note, verified=entry.verified,
+        unverified=entry.unverified, comment=entry.comment, path=parsed.path, line=entry_line,
     )
 
 
-def is_web_url(url) -> bool:
-    """True for a full http(s) address with a dotted host name and no spaces."""
-    if not isinstance(url, str) or not url.strip() or any(c.isspace() for c in url.strip()):
-        return False
-    try:
-        parts = urlsplit(url.strip())
-        host = parts.hostname
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(host) and "." in host
+def _raw_hours(data: Any) -> dict[str, Any]:
+    value = data.get("opening_hours") if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
 
 
-def _read_topics(value, fail) -> Tuple[str, ...]:
-    if value in (None, "", []):
-        return ()
-    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
-        fail("topics", f"must be a list, e.g. [residence] (topics: {', '.join(CONTACT_TOPICS)})")
-        return ()
-    unknown = [t for t in value if t not in CONTACT_TOPICS]
-    if unknown:
-        fail("topics", f"unknown topic {', '.join(map(repr, unknown))} (use {', '.join(CONTACT_TOPICS)})")
-    return tuple(value)
-
-
-def _read_districts(value, fail) -> Union[str, Tuple[str, ...]]:
-    if value in (None, "", []):
-        return ()
-    if value in (ALL_DISTRICTS, UNKNOWN_DISTRICTS):
-        return value
-    if not isinstance(value, list):
-        fail("districts", "must be 'all', 'unknown' or a list of district codes, e.g. [\"15085\"]")
-        return ()
-    bad = [d for d in value if not is_district_code(str(d))]
-    if bad:
-        fail("districts", f"{', '.join(map(repr, bad))} is not a district of Sachsen-Anhalt "
-                          f"(codes: {', '.join(DISTRICTS)})")
-    return tuple(str(d) for d in value)
-
-
-def _read_date(value, fail) -> Optional[dt.date]:
-    if value in (None, ""):
-        return None
-    if isinstance(value, str) and _DATE.match(value.strip()):
-        try:
-            return dt.date.fromisoformat(value.strip())
-        except ValueError:
-            pass
-    fail("last_verified", f"{value!r} is not a date; write YYYY-MM-DD, e.g. 2026-11-24")
-    return None
-
-
-def _read_lines(value, key: str, fail) -> Tuple[str, ...]:
-    if value in (None, ""):
-        return ()
-    if isinstance(value, str):
-        return (value.strip(),)
-    if isinstance(value, list) and value and all(isinstance(v, str) and v.strip() for v in value):
-        return tuple(v.strip() for v in value)
-    fail(key, "must be one line of text or a list of lines (one per site)")
-    return ()
-
-
-def _read_text(value, key: str, valid, message: str, fail) -> Optional[str]:
-    if value in (None, ""):
-        return None
-    if not isinstance(value, str) or not valid(value.strip()):
-        fail(key, f"{value!r} {message}")
-        return None
-    return value.strip()
-
-
-def _read_sources(value, parsed: YamlFile, where: str, entry_id: str,
-                  problems: List[Problem]) -> Optional[Tuple[str, ...]]:
-    if value in (None, "", []):
-        return ()
-    items = [value] if isinstance(value, str) else value
-    if not isinstance(items, list):
-        problems.append(Problem(parsed.path, parsed.line_of(f"{where}.source", where), "source",
-                                f"must be a web address or a list of them (in '{entry_id}')"))
-        return None
-    ok = True
-    for index, url in enumerate(items):
-        if not is_web_url(url):
-            key = f"{where}.source[{index}]" if isinstance(value, list) else f"{where}.source"
-            problems.append(Problem(parsed.path, parsed.line_of(key, where), "source",
-                                    f"{url!r} is not a web address (use a full address starting with "
-                                    f"https:// or http://) (in '{entry_id}')"))
-            ok = False
-    return tuple(u.strip() for u in items) if ok else None
-
-
-def _read_hours(value, parsed: YamlFile, where: str, entry_id: str,
-                problems: List[Problem]) -> Optional[Tuple[OpeningHours, ...]]:
+def _read_hours(value: dict[str, Any], parsed: YamlFile, index: int, suffix: str,
+                problems: list[Problem]) -> tuple[OpeningHours, ...] | None:
     """``{tu: "9-12, 14-18", we: "8-15 (pick-up only)"}`` → OpeningHours per day, in week order."""
-    if value in (None, ""):
-        return ()
-    line = parsed.line_of(f"{where}.opening_hours", where)
-    example = 'e.g. tu: "9-12, 14-18" (days: mo tu we th fr sa su)'
-    if not isinstance(value, dict):
-        problems.append(Problem(parsed.path, line, "opening_hours",
-                                f"must list days with their hours, {example} (in '{entry_id}')"))
-        return None
     days, ok = [], True
     for day, text in value.items():
-        day_line = parsed.line_of(f"{where}.opening_hours.{day}", f"{where}.opening_hours")
         hours = _parse_day(str(day), text)
         if isinstance(hours, str):
-            problems.append(Problem(parsed.path, day_line, "opening_hours",
-                                    f"{day}: {hours}, {example} (in '{entry_id}')"))
+            line = parsed.line_of(f"[{index}].opening_hours.{day}", f"[{index}].opening_hours")
+            problems.append(Problem(parsed.path, line, "opening_hours", f"{day}: {hours}, {_HOURS_EXAMPLE}{suffix}"))
             ok = False
         else:
             days.append(hours)
@@ -311,7 +373,7 @@ def _read_hours(value, parsed: YamlFile, where: str, entry_id: str,
     return tuple(sorted(days, key=lambda h: DAYS.index(h.day)))
 
 
-def _parse_day(day: str, text) -> Union[OpeningHours, str]:
+def _parse_day(day: str, text) -> OpeningHours | str:
     """OpeningHours, or the reason the value cannot be read."""
     if day not in DAYS:
         return f"unknown day '{day}'"

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from bot.knowledge import ARTICLES_FOLDER
-from bot.knowledge.articles import Problem, ParsedFile, article_files, parse_article_file
+from bot.knowledge.articles import ParsedFile, article_files, parse_article_file
+from bot.validation.problem import Problem
 from bot.knowledge.glossary import check_glossary_terms
 
 __all__ = ["Problem", "check_knowledge", "format_report", "REVIEW_LANGUAGES"]

@@ -26,7 +26,8 @@ from typing import Dict, Iterable, List, Mapping, Optional, Pattern, Sequence, T
 import yaml
 
 from bot import SUPPORTED_LANGUAGES
-from bot.knowledge.articles import ParsedFile, Problem
+from bot.knowledge.articles import ParsedFile
+from bot.validation.problem import Problem
 
 #: The glossary file, directly in the knowledge folder.
 GLOSSARY_FILE = "glossary.yml"

@@ -26,7 +26,8 @@ from typing import Dict, List, Optional, Tuple
 import faiss
 import numpy as np
 
-from bot.knowledge.articles import Article, Problem, article_files, load_articles
+from bot.knowledge.articles import Article, article_files, load_articles
+from bot.validation.problem import Problem
 from bot.knowledge.check import check_knowledge
 from bot.knowledge.chunking import CHUNK_FORMAT, Chunk, chunk_articles
 from bot.knowledge.embedder import Embedder

@@ -182,7 +182,9 @@ def test_broken_yaml_names_the_line(knowledge):
     problems = [p for p in check_contacts(knowledge, today=TODAY)]
     assert len(problems) == 1  # not also every office the unreadable file would have had
     assert (problems[0].path.name, problems[0].field) == ("services.yml", "file")
-    assert problems[0].line == text.count("\n") + 1 and "is not valid YAML" in problems[0].message
+    # The line where the unclosed list starts, and what to do about it.
+    assert problems[0].line == text.count("\n")
+    assert problems[0].message.startswith("the list in brackets [ ] that starts on this line is not closed")
 
 
 def test_last_verified_long_ago_is_a_warning_and_in_the_future_an_error(knowledge):
