@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Dict, Iterable, List, Mapping, Optional, Pattern, Sequence, Tuple
 
@@ -115,8 +116,12 @@ def normalize(text: str, lang: str) -> str:
     return _fold(text, lang)[0]
 
 
-def _fold(text: str, lang: str) -> Tuple[str, List[int]]:
-    """``normalize(text)`` and, for each of its characters, the index it comes from in ``text``."""
+@lru_cache(maxsize=4096)
+def _fold(text: str, lang: str) -> Tuple[str, Tuple[int, ...]]:
+    """``normalize(text)`` and, for each of its characters, the index it comes from in ``text``.
+
+    Cached: the check folds the same summary or body once for every glossary term.
+    """
     text = unicodedata.normalize("NFC", text)
     marks = _ARABIC_MARKS if lang in _ARABIC_SCRIPT else None
     folded: List[str] = []
@@ -127,7 +132,7 @@ def _fold(text: str, lang: str) -> Tuple[str, List[int]]:
                 continue
             folded.append(out)
             origin.append(index)
-    return "".join(folded), origin
+    return "".join(folded), tuple(origin)
 
 
 def _compile(form: str, lang: str) -> Pattern:

@@ -18,7 +18,11 @@ import yaml
 from bot.validation.problem import Problem
 
 
-class StaffLoader(yaml.SafeLoader):
+# libyaml's parser where PyYAML was built with it (about ten times faster), else the pure-Python one.
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class StaffLoader(_BaseLoader):
     """SafeLoader that keeps dates, times and numbers as text, so each is read exactly as written.
 
     A bad date is reported instead of guessed, a district code 15085 or a time 9:30 stay text,
@@ -93,14 +97,17 @@ def read_yaml_file(path: Path, what: str = "file") -> YamlFile:
 def parse_yaml(text: str, path: Path, first_line: int = 1, what: str = "file") -> YamlFile:
     """Parse ``text`` (which starts on file line ``first_line``); problems are reported as ``what``."""
     result = YamlFile(Path(path))
+    loader = StaffLoader(text)
     try:
-        node = yaml.compose(text, Loader=StaffLoader)
-        result.data = yaml.load(text, Loader=StaffLoader)
+        node = loader.get_single_node()
+        result.data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         line, message = explain_yaml_error(exc, text.splitlines(), first_line)
         result.problems.append(Problem(result.path, line, what, message))
         result.data = None
         return result
+    finally:
+        loader.dispose()
     if node is not None:
         _collect_lines(node, "", result, first_line)
     return result
@@ -185,19 +192,19 @@ def explain_yaml_error(exc: yaml.YAMLError, lines: list[str], first_line: int = 
                                 "this value instead")
     if "'\\t'" in problem or "tab" in problem:
         return at(line_index), "the line contains a tab character; indent with spaces only"
-    found = re.search(r"found character '(.)' that cannot start any token", problem)
+    found = re.search(r"found character(?: '(.)')? that cannot start any token", problem)
     if found or "while scanning an alias" in context or "while scanning an anchor" in context:
-        char = found.group(1) if found else value_on(line_index)[:1]
+        char = (found and found.group(1)) or value_on(line_index)[:1]
         return at(line_index), f"a value cannot start with '{char}' — {_QUOTE_HINT}"
     if "constructor for the tag" in problem:
         return at(line_index), f"a value cannot start with '!' — {_QUOTE_HINT}"
     if "block scalar" in context:
         return at(line_index), ("a value that starts with '>' or '|' must continue on the next lines, "
                                 f"indented; if the '>' or '|' is part of the text, {_QUOTE_HINT}")
-    if "but found '<scalar>'" in problem:
+    if "but found '<scalar>'" in problem or ("expected key" in problem and value_on(line_index)[:1] in "\"'[{"):
         return at(line_index), ("the value goes on after a closing quotation mark or bracket — "
                                 f"{_QUOTE_HINT}, e.g. title: '\"Blaue Karte\" für Fachkräfte'")
-    if "expected <block end>" in problem or "expected '-' indicator" in problem:
+    if any(words in problem for words in ("expected <block end>", "expected '-' indicator", "expected key")):
         return at(line_index), ("the indentation does not match the lines above: line this line up "
                                 "exactly with the field names (or list items) it belongs to, using spaces")
     if "another document" in problem:
