@@ -8,10 +8,11 @@ Bad values stop start-up with a message that names the variable.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Tuple
+from typing import Optional, Tuple
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,6 +94,14 @@ class Settings:
     #: How many chunks a search returns.
     search_top_k: int = 5
 
+    # --- knowledge -----------------------------------------------------------------------
+    #: Read the knowledge as if today were this date (YYYY-MM-DD): which value of each fact
+    #: (knowledge/facts/) answers show, and which review dates `python -m bot check` and the
+    #: index build report. Empty: the real date. For tests and reviews ("what does the bot say
+    #: on 1 January 2027?"); every process started by the supervisor inherits it. It does not
+    #: move any other clock (sessions, rate limits, retention keep the real time).
+    today: Optional[dt.date] = None
+
     # --- mode --------------------------------------------------------------------------
     #: "development" allows the built-in demo secrets; anything else refuses them.
     environment: str = "development"
@@ -104,6 +113,10 @@ class Settings:
         if not self.engine_db_url:
             # frozen: the derived default is set once, here, so every reader sees the same URL.
             object.__setattr__(self, "engine_db_url", f"sqlite:///{self.var_dir / 'engine.db'}")
+
+    def current_date(self) -> dt.date:
+        """The date the knowledge is read for: ``today`` when set, else the real date."""
+        return self.today or dt.date.today()
 
     @property
     def model_dir(self) -> Path:
@@ -129,11 +142,14 @@ def _convert(name: str, raw: str, target_type) -> object:
             return int(raw)
         if type_name == "float":
             return float(raw)
+        if type_name == "Optional[dt.date]":
+            return dt.date.fromisoformat(raw.strip()) if raw.strip() else None
         if type_name.startswith("Tuple"):
             return tuple(part.strip() for part in raw.split(",") if part.strip())
         return raw
     except ValueError as exc:
-        raise SettingsError(f"ADVISOR_{name.upper()}={raw!r} is not a valid {type_name}: {exc}") from exc
+        shown = "date (YYYY-MM-DD)" if "date" in type_name else type_name
+        raise SettingsError(f"ADVISOR_{name.upper()}={raw!r} is not a valid {shown}: {exc}") from exc
 
 
 def load_settings(environ: "os._Environ[str] | dict | None" = None) -> Settings:
