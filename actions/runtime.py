@@ -38,7 +38,7 @@ def knowledge_base():
         if _knowledge_base is None:
             from bot.knowledge.search import KnowledgeBase
 
-            kb = KnowledgeBase(settings().index_dir, _get_embedder())
+            kb = KnowledgeBase(settings().index_dir, _get_embedder(), today=settings().current_date)
             kb.load()
             _knowledge_base = kb
         return _knowledge_base

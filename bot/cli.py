@@ -46,12 +46,13 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_check(commands) -> None:
     command = commands.add_parser(
         "check",
-        help="check the knowledge articles, contacts and places and name every problem",
-        description="Check every file in knowledge/articles, knowledge/contacts and knowledge/places. "
-                    "Exit code 1 when there are errors (warnings alone do not fail).",
+        help="check the knowledge articles, facts, contacts and places and name every problem",
+        description="Check every file in knowledge/articles, knowledge/facts, knowledge/contacts and "
+                    "knowledge/places. Exit code 1 when there are errors (warnings alone do not fail).",
     )
     command.add_argument("--today", type=_iso_date, metavar="YYYY-MM-DD",
-                         help="check review dates as if today were this date")
+                         help="check review dates and facts as if today were this date "
+                              "(default: ADVISOR_TODAY, else the real date)")
     command.set_defaults(run=run_check)
 
 
@@ -60,12 +61,13 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.knowledge.articles import article_files
     from bot.knowledge.check import check_knowledge, format_report
 
-    problems = check_knowledge(settings.knowledge_dir, today=args.today)
+    today = args.today or settings.current_date()
+    problems = check_knowledge(settings.knowledge_dir, today=today)
     article_errors = any(p.severity == "error" for p in problems)
     # A knowledge folder with articles only (as in the article tests) has no contacts to check.
     has_contacts = any((settings.knowledge_dir / name).exists() for name in ("contacts", "places"))
     if has_contacts:
-        problems += check_contacts(settings.knowledge_dir, today=args.today)
+        problems += check_contacts(settings.knowledge_dir, today=today)
     for line in format_report(problems, root=settings.knowledge_dir.parent):
         print(line)
     errors = sum(p.severity == "error" for p in problems)
@@ -106,7 +108,8 @@ def run_build_index(args: argparse.Namespace, settings: Settings) -> int:
     embedder = HashingEmbedder() if args.fake_embedder else SentenceTransformerEmbedder(settings.model_dir)
     try:
         cache = None if args.fake_embedder else cache_dir() / "embeddings"
-        result = build_index(settings.knowledge_dir, settings.index_dir, embedder, force=args.force, cache_dir=cache)
+        result = build_index(settings.knowledge_dir, settings.index_dir, embedder, force=args.force,
+                             today=settings.current_date(), cache_dir=cache)
     except KnowledgeCheckFailed as exc:
         for line in format_report(exc.problems, root=settings.knowledge_dir.parent):
             print(line)

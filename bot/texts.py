@@ -292,3 +292,17 @@ DASHBOARD_PASSWORD_TOO_SHORT = N_("The password must have at least 12 characters
 DASHBOARD_PASSWORD_TOO_WEAK = N_(
     "This password is too easy to guess. Do not use your name, your email or a common password."
 )
+
+# --- figures from knowledge/facts/ (bot/knowledge/rendering.py) -----------------------------
+#: In brackets after a figure whose time has passed and whose next value is not known yet:
+#: "13,90 € (this was the 2026 figure; ...)". Starts in lower case.
+FACT_EXPIRED_YEAR = N_(
+    "this was the {year} figure; the {next_year} figure had not yet been published when this was "
+    "last checked"
+)
+#: The same for a figure that did not apply for a calendar year.
+FACT_EXPIRED_ON = N_(
+    "this figure applied until {date}; a newer figure had not yet been published when this was last checked"
+)
+#: In brackets after a figure that applies only from a later day.
+FACT_APPLIES_FROM = N_("applies from {date}")

@@ -1,4 +1,8 @@
-"""Validate the knowledge folder: every rule for one file, plus the rules across files."""
+"""Validate the knowledge folder: every rule for one file, plus the rules across files.
+
+Articles (front matter, sections), the facts they refer to (knowledge/facts/) and the German
+legal terms of translations (glossary.yml).
+"""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ from typing import Dict, List, Optional, Tuple
 
 from bot.knowledge import ARTICLES_FOLDER
 from bot.knowledge.articles import ParsedFile, article_files, parse_article_file
-from bot.validation.problem import Problem
+from bot.knowledge.fact_references import check_fact_references, unused_facts
+from bot.knowledge.facts import read_facts
 from bot.knowledge.glossary import check_glossary_terms
+from bot.validation.problem import Problem
 
 __all__ = ["Problem", "check_knowledge", "format_report", "REVIEW_LANGUAGES"]
 
@@ -45,6 +51,9 @@ def check_knowledge(knowledge_dir: Path, today: Optional[dt.date] = None) -> Lis
     problems.extend(_check_translations(versions_by_id))
     problems.extend(check_glossary_terms(knowledge_dir, versions_by_id))
     problems.extend(_check_review_dates(parsed_files, today))
+    facts, fact_problems = read_facts(knowledge_dir, today)
+    reference_problems, used = check_fact_references(parsed_files, facts)
+    problems += fact_problems + reference_problems + unused_facts(facts, used)
     return sorted(problems, key=lambda p: (str(p.path), p.line, p.field))
 
 

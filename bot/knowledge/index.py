@@ -1,14 +1,20 @@
 """Build the FAISS index from the articles, swap it in atomically, and read builds back.
 
-Layout: ``index_dir/<build_id>/{index.faiss, chunks.jsonl, articles.json, manifest.json}``;
-``index_dir/current`` is a relative symlink to the build in use. Row i of the FAISS index is
-line i of chunks.jsonl. articles.json carries every article-language in full, so the action
-server needs no access to ``knowledge/``. ``index_dir/embedding-cache/<embedder>.npz`` keeps
+Layout: ``index_dir/<build_id>/{index.faiss, chunks.jsonl, articles.json, facts.json,
+manifest.json}``; ``index_dir/current`` is a relative symlink to the build in use. Row i of the
+FAISS index is line i of chunks.jsonl. articles.json carries every article-language in full
+(``{{fact:…}}`` references as written) and facts.json every fact, so the action server needs
+no access to ``knowledge/`` and renders each answer's figures for the day it answers.
+
+The chunks are embedded with the figures as they are on the day of the build, so a figure is
+findable by its value; the content hash includes which value of each fact applies on that
+day, so the first build after a value's period ends (e.g. on 1 January) embeds the new one. ``index_dir/embedding-cache/<embedder>.npz`` keeps
 the vectors of the last build by text, so a rebuild embeds only chunks whose text changed.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -31,11 +37,14 @@ from bot.validation.problem import Problem
 from bot.knowledge.check import check_knowledge
 from bot.knowledge.chunking import CHUNK_FORMAT, Chunk, chunk_articles
 from bot.knowledge.embedder import Embedder
+from bot.knowledge.facts import FactBook, fact_files, load_facts
+from bot.knowledge.rendering import render_article
 
 CURRENT = "current"
 INDEX_FILE = "index.faiss"
 CHUNKS_FILE = "chunks.jsonl"
 ARTICLES_FILE = "articles.json"
+FACTS_FILE = "facts.json"
 MANIFEST_FILE = "manifest.json"
 MANIFEST_KEYS = ("build_id", "content_hash", "embedder", "dim", "chunk_count", "created_at")
 #: Older builds are deleted; a few stay so an operator can point ``current`` back by hand.
@@ -81,16 +90,24 @@ class StoredBuild:
     index: "faiss.Index"
     chunks: List[Chunk]
     articles: List[Article]
+    #: Empty for a build made before facts existed.
+    facts: FactBook = dataclasses.field(default_factory=FactBook)
 
 
-def content_hash(knowledge_dir: Path, embedder_name: str) -> str:
-    """sha256 over every article file (path and bytes), the chunk format and the embedder."""
+def content_hash(knowledge_dir: Path, embedder_name: str, today: Optional[dt.date] = None) -> str:
+    """sha256 over every article and facts file (path and bytes), the chunk format, the embedder,
+    and which value of each fact applies ``today`` (the one the chunks show)."""
     knowledge_dir = Path(knowledge_dir)
     digest = hashlib.sha256(f"{CHUNK_FORMAT}\0{embedder_name}\0".encode())
-    for path in article_files(knowledge_dir):
-        if path.suffix == ".md":
-            digest.update(path.relative_to(knowledge_dir).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes() + b"\0")
+    files = [p for p in article_files(knowledge_dir) if p.suffix == ".md"] + fact_files(knowledge_dir)
+    for path in files:
+        digest.update(path.relative_to(knowledge_dir).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    if fact_files(knowledge_dir):
+        day = today or dt.date.today()
+        for fact_id, fact in sorted(load_facts(knowledge_dir).items()):
+            reading = fact.on(day)
+            digest.update(f"{fact_id}={reading.value.valid_from}:{reading.status}\0".encode())
     return digest.hexdigest()
 
 
@@ -120,11 +137,12 @@ def build_index(
     """
     started = time.monotonic()
     knowledge_dir, index_dir = Path(knowledge_dir), Path(index_dir)
+    today = today or dt.date.today()
     errors = [p for p in check_knowledge(knowledge_dir, today) if p.severity == "error"]
     if errors:
         raise KnowledgeCheckFailed(errors)
     index_dir.mkdir(parents=True, exist_ok=True)
-    digest = content_hash(knowledge_dir, embedder.name)
+    digest = content_hash(knowledge_dir, embedder.name, today)
 
     current = current_build_dir(index_dir)
     stored = None
@@ -137,7 +155,8 @@ def build_index(
         return BuildResult(stored.build_id, current, len(stored.chunks), True, time.monotonic() - started)
 
     articles = load_articles(knowledge_dir)
-    chunks = chunk_articles(articles)
+    facts = load_facts(knowledge_dir)
+    chunks = chunk_articles(render_article(article, facts, today, notes=False) for article in articles)
     vectors, embedded = embed_with_cache(
         embedder, [chunk.text for chunk in chunks], cache_path(index_dir, embedder, cache_dir), stored)
 
@@ -145,7 +164,7 @@ def build_index(
     temp_dir = index_dir / f"{_TEMP_PREFIX}{build_id}"
     try:
         temp_dir.mkdir()
-        _write_build(temp_dir, build_id, digest, embedder, vectors, chunks, articles, knowledge_dir)
+        _write_build(temp_dir, build_id, digest, embedder, vectors, chunks, articles, facts, knowledge_dir)
         temp_dir.rename(index_dir / build_id)
     finally:
         shutil.rmtree(temp_dir, ignore_errors=True)
@@ -205,7 +224,9 @@ def open_build(build_dir: Path, embedder: Optional[Embedder] = None) -> StoredBu
             Article.from_dict(item)
             for item in json.loads((build_dir / ARTICLES_FILE).read_text(encoding="utf-8"))
         ]
-    except (OSError, ValueError, TypeError, KeyError, RuntimeError) as exc:
+        facts_path = build_dir / FACTS_FILE
+        facts = FactBook.from_json(json.loads(facts_path.read_text(encoding="utf-8"))) if facts_path.exists() else FactBook()
+    except (OSError, ValueError, TypeError, KeyError, RuntimeError, ArithmeticError) as exc:
         # faiss reports a truncated or corrupt file as RuntimeError.
         raise BrokenBuildError(f"{build_dir.name}: cannot read the build files ({exc})") from exc
     problems = []
@@ -223,7 +244,7 @@ def open_build(build_dir: Path, embedder: Optional[Embedder] = None) -> StoredBu
             problems.append(f"manifest dimension {manifest['dim']} differs from the embedder's {embedder.dim}")
     if problems:
         raise BrokenBuildError(f"{build_dir.name}: " + "; ".join(problems))
-    return StoredBuild(manifest["build_id"], build_dir, manifest, index, chunks, articles)
+    return StoredBuild(manifest["build_id"], build_dir, manifest, index, chunks, articles, facts)
 
 
 def cache_path(index_dir: Path, embedder: Embedder, cache_dir: Optional[Path] = None) -> Path:
@@ -327,6 +348,7 @@ def _write_build(
     vectors: np.ndarray,
     chunks: List[Chunk],
     articles: List[Article],
+    facts: FactBook,
     knowledge_dir: Path,
 ) -> None:
     # Vectors are L2-normalised, so inner product = cosine similarity.
@@ -340,6 +362,7 @@ def _write_build(
         json.dumps([a.to_dict(relative_to=knowledge_dir) for a in articles], ensure_ascii=False, indent=1),
         encoding="utf-8",
     )
+    (folder / FACTS_FILE).write_text(json.dumps(facts.to_json(), ensure_ascii=False, indent=1), encoding="utf-8")
     manifest = {
         "build_id": build_id,
         "content_hash": digest,

@@ -7,12 +7,13 @@ the chunks; reciprocal-rank fusion (RRF) of their per-article rankings gives the
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Protocol, Sequence, Set, Tuple
+from typing import Callable, Dict, List, Optional, Protocol, Sequence, Set, Tuple
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from bot.knowledge.bm25 import BM25Index, normalise
 from bot.knowledge.chunking import Chunk
 from bot.knowledge.embedder import Embedder
 from bot.knowledge.index import CURRENT, BrokenBuildError, StoredBuild, open_build
+from bot.knowledge.rendering import render_article
 
 log = logging.getLogger(__name__)
 
@@ -239,14 +241,23 @@ class _Loaded:
     retrievers: List[OpenRetriever]
     articles: Dict[Tuple[str, str], Article]
     languages: Dict[str, Set[str]]
+    #: (id, language, day) → the article with that day's figures.
+    rendered: Dict[Tuple[str, str, dt.date], Optional[Article]] = field(default_factory=dict)
 
 
 class KnowledgeBase:
-    """The articles and index of the build ``index_dir/current`` points at."""
+    """The articles and index of the build ``index_dir/current`` points at.
 
-    def __init__(self, index_dir: Path, embedder: Embedder, retrievers: Optional[Sequence[Retriever]] = None):
+    ``article()`` hands out articles with their figures (``{{fact:…}}``) filled in for the day
+    ``today()`` returns (the settings' ``today`` in the action server), so an answer always
+    shows the value that applies on the day it is given.
+    """
+
+    def __init__(self, index_dir: Path, embedder: Embedder, retrievers: Optional[Sequence[Retriever]] = None,
+                 today: Callable[[], dt.date] = dt.date.today):
         self.index_dir = Path(index_dir)
         self.embedder = embedder
+        self.today = today
         self.retrievers: List[Retriever] = list(retrievers) if retrievers else default_retrievers(embedder)
         self._loaded: Optional[_Loaded] = None
         self._failed_target: Optional[str] = None
@@ -315,8 +326,13 @@ class KnowledgeBase:
         return _fuse(rankings, loaded.build.chunks, k)
 
     def article(self, article_id: str, lang: str) -> Optional[Article]:
-        """That language version of the article, or None."""
-        return self._require_loaded().articles.get((article_id, lang))
+        """That language version of the article with today's figures, or None."""
+        loaded = self._require_loaded()
+        key = (article_id, lang, self.today())
+        if key not in loaded.rendered:
+            article = loaded.articles.get((article_id, lang))
+            loaded.rendered[key] = render_article(article, loaded.build.facts, key[2]) if article else None
+        return loaded.rendered[key]
 
     def article_ids(self, topic: Optional[str] = None) -> List[str]:
         """Ids of all articles (of one topic), in a stable order."""

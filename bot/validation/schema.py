@@ -34,6 +34,7 @@ BUILT_IN_MESSAGES = {
     "model_type": "must be lines of 'field: value'",
     "model_attributes_type": "must be lines of 'field: value'",
     "too_short": "must not be empty",
+    "extra_forbidden": "unknown field",
 }
 
 

@@ -131,7 +131,7 @@ def test_articles_json_carries_every_article_language_in_full(knowledge_dir, ind
     english = next(a for a in articles if (a["id"], a["lang"]) == ("eu-blue-card", "en"))
 
     assert len(articles) == 4
-    assert english["sources"] == [{"title": "Example source", "url": "https://example.org/blue-card"}]
+    assert english["sources"] == [{"title": "Example source", "url": "https://example.org/blue-card", "secondary": False}]
     assert english["review_after"] == "2026-12-31"
     assert [s["heading"] for s in english["sections"]] == ["Requirements", "Application"]
 
