@@ -1,7 +1,7 @@
 """Validate the knowledge folder: every rule for one file, plus the rules across files.
 
 Articles (front matter, sections), the facts they refer to (knowledge/facts/) and the German
-legal terms of translations (glossary.yml).
+legal terms of translations (glossary.yml) and the sources (knowledge/source-domains.yml).
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from bot.knowledge.articles import ParsedFile, article_files, parse_article_file
 from bot.knowledge.fact_references import check_fact_references, unused_facts
 from bot.knowledge.facts import read_facts
 from bot.knowledge.glossary import check_glossary_terms
+from bot.knowledge.sources import check_sources, read_source_domains
 from bot.validation.problem import Problem
 
 __all__ = ["Problem", "check_knowledge", "format_report", "REVIEW_LANGUAGES"]
@@ -54,6 +55,8 @@ def check_knowledge(knowledge_dir: Path, today: Optional[dt.date] = None) -> Lis
     facts, fact_problems = read_facts(knowledge_dir, today)
     reference_problems, used = check_fact_references(parsed_files, facts)
     problems += fact_problems + reference_problems + unused_facts(facts, used)
+    domains, domain_problems = read_source_domains(knowledge_dir)
+    problems += domain_problems + check_sources(versions_by_id, domains)
     return sorted(problems, key=lambda p: (str(p.path), p.line, p.field))
 
 
