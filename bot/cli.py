@@ -84,6 +84,35 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+# --- mark-translated ------------------------------------------------------------------------
+
+def _add_mark_translated(commands) -> None:
+    command = commands.add_parser(
+        "mark-translated",
+        help="record that translations are up to date with the German text (knowledge/translations.yml)",
+        description="After updating translations of an article, record that they now follow its current "
+                    "German text; `check` then stops reporting them as out of date. Without languages: "
+                    "every translation of the article.",
+    )
+    command.add_argument("article_id", nargs="?", metavar="ID", help="the article's id")
+    command.add_argument("languages", nargs="*", metavar="LANG", help="language codes, e.g. en ar uk")
+    command.add_argument("--all", action="store_true",
+                         help="every translation of every article (only when all are known to be up to date)")
+    command.set_defaults(run=run_mark_translated)
+
+
+def run_mark_translated(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.knowledge.translations import mark_from_command
+
+    if bool(args.article_id) == bool(args.all):
+        print("Name an article (python -m bot mark-translated <id> [<lang> ...]) or use --all.", file=sys.stderr)
+        return 2
+    ok, lines = mark_from_command(settings.knowledge_dir, args.article_id, args.languages, args.all)
+    for line in lines:
+        print(line, file=sys.stdout if ok else sys.stderr)
+    return 0 if ok else 1
+
+
 # --- build-index ----------------------------------------------------------------------------
 
 def _add_build_index(commands) -> None:
@@ -362,5 +391,5 @@ def _count(n: int, noun: str) -> str:
 
 
 _COMMANDS: List[Callable] = [
-    _add_check, _add_build_index, _add_build_model, _add_locales, _add_train, _add_serve, _add_dashboard,
+    _add_check, _add_mark_translated, _add_build_index, _add_build_model, _add_locales, _add_train, _add_serve, _add_dashboard,
 ]

@@ -1,7 +1,8 @@
 """Validate the knowledge folder: every rule for one file, plus the rules across files.
 
-Articles (front matter, sections), the facts they refer to (knowledge/facts/) and the German
-legal terms of translations (glossary.yml) and the sources (knowledge/source-domains.yml).
+Articles (front matter, sections), the facts they refer to (knowledge/facts/), their sources
+(knowledge/source-domains.yml), the German legal terms of translations (glossary.yml) and
+whether translations follow the current German text (translations.yml).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.knowledge.fact_references import check_fact_references, unused_facts
 from bot.knowledge.facts import read_facts
 from bot.knowledge.glossary import check_glossary_terms
 from bot.knowledge.sources import check_sources, read_source_domains
+from bot.knowledge.translations import check_translations as check_translation_record
 from bot.validation.problem import Problem
 
 __all__ = ["Problem", "check_knowledge", "format_report", "REVIEW_LANGUAGES"]
@@ -57,6 +59,7 @@ def check_knowledge(knowledge_dir: Path, today: Optional[dt.date] = None) -> Lis
     problems += fact_problems + reference_problems + unused_facts(facts, used)
     domains, domain_problems = read_source_domains(knowledge_dir)
     problems += domain_problems + check_sources(versions_by_id, domains)
+    problems.extend(check_translation_record(knowledge_dir, versions_by_id))
     return sorted(problems, key=lambda p: (str(p.path), p.line, p.field))
 
 
@@ -130,15 +133,6 @@ def _check_translations(by_id: Dict[str, Dict[str, ParsedFile]]) -> List[Problem
                     parsed.path, parsed.line_of("topic"), "topic",
                     f"translation is in folder '{parsed.path.parent.name}' but the German original "
                     f"is in '{original.path.parent.name}'; keep all versions in one folder",
-                ))
-            translation, reference = parsed.article, original.article
-            if translation and reference and translation.last_reviewed < reference.last_reviewed:
-                problems.append(Problem(
-                    parsed.path, parsed.line_of("last_reviewed"), "last_reviewed",
-                    f"{translation.last_reviewed} is older than the German original's "
-                    f"({reference.last_reviewed}); check the translation still says the same, "
-                    "then update last_reviewed",
-                    "warning",
                 ))
     return problems
 

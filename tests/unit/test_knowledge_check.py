@@ -288,15 +288,12 @@ def test_missing_languages_are_warnings(knowledge_dir):
     ) in warnings
 
 
-def test_translation_reviewed_before_the_original_is_a_warning(one_article, make_article):
+def test_an_older_review_date_alone_does_not_make_a_translation_out_of_date(one_article, make_article):
+    # Translations are compared with the German text by content (tests/unit/test_knowledge_translations.py).
     one_article(make_article(lang="en", last_reviewed="2025-11-30"), relative="residence/eu-blue-card.en.md")
     kdir = one_article(make_article())
 
-    assert report(kdir) == []
-    assert (
-        "knowledge/articles/residence/eu-blue-card.en.md:9: last_reviewed: 2025-11-30 is older than the German "
-        "original's (2026-01-10); check the translation still says the same, then update last_reviewed"
-    ) in report(kdir, "warning")
+    assert not [w for w in report(kdir, "warning") if "last_reviewed" in w]
 
 
 def test_article_past_review_after_is_a_warning(one_article):
@@ -367,7 +364,8 @@ def test_check_command_passes_with_warnings_only(knowledge_dir, settings_env, ca
     out = capsys.readouterr().out
     assert code == 0
     assert "Warnings (they do not stop the index build):" in out
-    assert out.splitlines()[-1] == "Checked 4 article files: 0 errors, 3 warnings."
+    # Two articles lack languages, one lacks its translation record (translations.yml).
+    assert out.splitlines()[-1] == "Checked 4 article files: 0 errors, 4 warnings."
 
 
 def test_check_command_uses_today_for_review_dates(knowledge_dir, settings_env, capsys):
