@@ -33,3 +33,13 @@ def test_demo_secret_refused_outside_development():
         load_settings({"ADVISOR_ENVIRONMENT": "production"})
     assert load_settings({"ADVISOR_ENVIRONMENT": "production", "ADVISOR_ENGINE_TOKEN": "x" * 32,
                           "ADVISOR_INTERNAL_TOKEN": "y" * 32})
+
+
+def test_today_sets_the_date_the_knowledge_is_read_for():
+    import datetime as dt
+
+    assert load_settings({}).today is None
+    assert load_settings({}).current_date() == dt.date.today()
+    assert load_settings({"ADVISOR_TODAY": "2027-01-01"}).current_date() == dt.date(2027, 1, 1)
+    with pytest.raises(SettingsError, match=r"ADVISOR_TODAY='1\.1\.2027' is not a valid date \(YYYY-MM-DD\)"):
+        load_settings({"ADVISOR_TODAY": "1.1.2027"})
