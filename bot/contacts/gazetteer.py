@@ -23,8 +23,8 @@ from bot.contacts import PLACES_FOLDER
 from bot.contacts.districts import DISTRICTS, is_district_code
 from bot.contacts.inflection import case_forms
 from bot.contacts.names import name_keys, script_of, tokenize
-from bot.validation.yamlfile import YamlFile, read_yaml_file
 from bot.validation.problem import Problem
+from bot.validation.yamlfile import YamlFile, read_yaml_file
 
 GEONAMES_FILE = "geonames_plz_sachsen_anhalt_2024-04-12.tsv"
 TOWNS_FILE = "towns.yml"

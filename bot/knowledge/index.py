@@ -33,12 +33,12 @@ import faiss
 import numpy as np
 
 from bot.knowledge.articles import Article, article_files, load_articles
-from bot.validation.problem import Problem
 from bot.knowledge.check import check_knowledge
 from bot.knowledge.chunking import CHUNK_FORMAT, Chunk, chunk_articles
 from bot.knowledge.embedder import Embedder
 from bot.knowledge.facts import FactBook, fact_files, load_facts
 from bot.knowledge.rendering import render_article
+from bot.validation.problem import Problem
 
 CURRENT = "current"
 INDEX_FILE = "index.faiss"

@@ -213,8 +213,8 @@ def mark_from_command(knowledge_dir: Path, article_id: str | None, languages: li
         chosen = languages if languages and not every_article else available
         unknown = [lang for lang in chosen if lang not in available]
         if unknown:
-            return False, [f"'{current}' has no translation in {', '.join(unknown)} "
-                           f"(it has: {', '.join(available) or 'none'})"]
+            return False, [(f"'{current}' has no translation in {', '.join(unknown)} "
+                           f"(it has: {', '.join(available) or 'none'})")]
         if chosen:
             mark_translated(record, original.article, chosen)
             lines.append(f"{current}: {', '.join(chosen)} recorded as following the current German text")

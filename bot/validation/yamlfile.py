@@ -17,7 +17,6 @@ import yaml
 
 from bot.validation.problem import Problem
 
-
 # libyaml's parser where PyYAML was built with it (about ten times faster), else the pure-Python one.
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -69,26 +69,26 @@ _{disclaimer}_
 """
 
 ARTICLES = {
-    "test-minimum-wage.de": dict(
-        id="test-minimum-wage", title="Gesetzlicher Mindestlohn", disclaimer="Allgemeine Information, keine Rechtsberatung.",
-        summary="Der gesetzliche Mindestlohn beträgt {{fact:test_minimum_wage}} brutto pro Stunde. Er gilt für fast "
+    "test-minimum-wage.de": {
+        "id": "test-minimum-wage", "title": "Gesetzlicher Mindestlohn", "disclaimer": "Allgemeine Information, keine Rechtsberatung.",
+        "summary": "Der gesetzliche Mindestlohn beträgt {{fact:test_minimum_wage}} brutto pro Stunde. Er gilt für fast "
                 "alle Beschäftigten in Deutschland, auch für Minijobs und für Arbeitskräfte aus der EU.",
-        heading="Wie hoch ist der Mindestlohn?",
-        section="Der Mindestlohn beträgt {{fact:test_minimum_wage}} brutto pro Stunde "
-                "(2026: {{fact:test_minimum_wage@2026}})."),
-    "test-minimum-wage.en": dict(
-        id="test-minimum-wage", title="Statutory minimum wage", disclaimer="General information, not legal advice.",
-        summary="The statutory minimum wage is {{fact:test_minimum_wage}} gross per hour. It applies to almost all "
+        "heading": "Wie hoch ist der Mindestlohn?",
+        "section": "Der Mindestlohn beträgt {{fact:test_minimum_wage}} brutto pro Stunde "
+                "(2026: {{fact:test_minimum_wage@2026}})."},
+    "test-minimum-wage.en": {
+        "id": "test-minimum-wage", "title": "Statutory minimum wage", "disclaimer": "General information, not legal advice.",
+        "summary": "The statutory minimum wage is {{fact:test_minimum_wage}} gross per hour. It applies to almost all "
                 "employees in Germany, including mini-jobs and workers from other EU countries.",
-        heading="How high is the minimum wage?",
-        section="The minimum wage is {{fact:test_minimum_wage}} gross per hour "
-                "(2026: {{fact:test_minimum_wage@2026}})."),
-    "test-minijob.de": dict(
-        id="test-minijob", title="Minijob – Verdienstgrenze im Monat", disclaimer="Allgemeine Information, keine Rechtsberatung.",
-        summary="In einem Minijob dürfen Sie bis zu {{fact:test_minijob_limit}} im Monat verdienen. Wer mehr "
+        "heading": "How high is the minimum wage?",
+        "section": "The minimum wage is {{fact:test_minimum_wage}} gross per hour "
+                "(2026: {{fact:test_minimum_wage@2026}})."},
+    "test-minijob.de": {
+        "id": "test-minijob", "title": "Minijob – Verdienstgrenze im Monat", "disclaimer": "Allgemeine Information, keine Rechtsberatung.",
+        "summary": "In einem Minijob dürfen Sie bis zu {{fact:test_minijob_limit}} im Monat verdienen. Wer mehr "
                 "verdient, hat einen Midijob mit Sozialversicherung.",
-        heading="Wie viel darf ich im Minijob verdienen?",
-        section="Die Verdienstgrenze im Minijob liegt bei {{fact:test_minijob_limit}} im Monat."),
+        "heading": "Wie viel darf ich im Minijob verdienen?",
+        "section": "Die Verdienstgrenze im Minijob liegt bei {{fact:test_minijob_limit}} im Monat."},
 }
 
 
@@ -115,6 +115,7 @@ def january(tmp_path_factory):
     env = {**os.environ, "ADVISOR_KNOWLEDGE_DIR": str(knowledge), "ADVISOR_VAR_DIR": str(var_dir),
            "ADVISOR_CACHE": str(root / "cache")}
     build = subprocess.run([sys.executable, "-m", "bot", "build-index"], cwd=PROJECT_ROOT, capture_output=True,
+                           check=False,
                            text=True, env={**env, "ADVISOR_TODAY": "2026-12-31"})
     assert build.returncode == 0, build.stdout + build.stderr
     stack = Stack(var_dir=var_dir, model=model, engine_port=free_port(), actions_port=free_port(),

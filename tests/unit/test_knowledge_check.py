@@ -54,22 +54,22 @@ def test_unclosed_front_matter(one_article, make_article):
 def test_front_matter_that_is_not_yaml_names_the_line_and_what_to_do(one_article, make_article):
     kdir = one_article(make_article().replace("regions: all", "regions: [15002"))
 
-    assert report(kdir) == [
+    assert report(kdir) == [(
         f"{DE}:11: front matter: the list in brackets [ ] that starts on this line is not closed with ']' "
         "(an entry that contains a colon or a comma needs quotes)"
-    ]
+    )]
 
 
 @pytest.mark.parametrize("line, written, advice", [
-    (4, "title: Blaue Karte: Gehalt", "the text contains a colon (:) followed by a space — put the whole value "
-                                      "in quotes"),
+    (4, "title: Blaue Karte: Gehalt", ("the text contains a colon (:) followed by a space — put the whole value "
+                                       "in quotes")),
     (4, "title: 'Blaue Karte", "the quotation mark that opens on this line is never closed"),
-    (4, "title: {{fact:minimum_wage_hourly}} pro Stunde", "a value that starts with {{fact:…}} must be written "
-                                                           "in quotes"),
+    (4, "title: {{fact:minimum_wage_hourly}} pro Stunde", ("a value that starts with {{fact:…}} must be written "
+                                                            "in quotes")),
     (4, "title: @Blaue Karte", "a value cannot start with '@' — put the whole value in quotes"),
     (4, '\ttitle: Blaue Karte', "the line contains a tab character; indent with spaces only"),
-    (8, "     url: https://example.org/blue-card", "this field cannot start here: line it up exactly with the "
-                                                "fields above it"),
+    (8, "     url: https://example.org/blue-card", ("this field cannot start here: line it up exactly with the "
+                                                 "fields above it")),
 ])
 def test_yaml_mistakes_are_explained_in_plain_words(one_article, make_article, line, written, advice):
     text = make_article().splitlines(keepends=True)

@@ -76,37 +76,37 @@ def edit(line_number, new_text=None):
 
 
 @pytest.mark.parametrize("text, expected", [
-    (edit(6, None), f"{WAGES}:5: minimum_wage_hourly.values[0].valid_from: is missing: every value needs the "
-                    "first day it applies (valid_from: YYYY-MM-DD)"),
-    (edit(7, None), f"{WAGES}:5: minimum_wage_hourly.values[0].valid_until: is missing: give the last day this "
+    (edit(6, None), (f"{WAGES}:5: minimum_wage_hourly.values[0].valid_from: is missing: every value needs the "
+                    "first day it applies (valid_from: YYYY-MM-DD)")),
+    (edit(7, None), (f"{WAGES}:5: minimum_wage_hourly.values[0].valid_until: is missing: give the last day this "
                     "value applies (valid_until: YYYY-MM-DD); only a value fixed in a law without an end date "
-                    "may say until_changed: true instead"),
+                    "may say until_changed: true instead")),
     (edit(7, "      until_changed: true"),
-     f"{WAGES}:7: minimum_wage_hourly.values[0].until_changed: only the newest (last) value can apply until "
-     "changed; give this one its valid_until"),
+     (f"{WAGES}:7: minimum_wage_hourly.values[0].until_changed: only the newest (last) value can apply until "
+     "changed; give this one its valid_until")),
     (edit(12, "      valid_from: 2026-12-01"),
-     f"{WAGES}:12: minimum_wage_hourly.values[1].valid_from: 2026-12-01 overlaps the value above, which "
-     "applies until 2026-12-31; periods must not overlap"),
+     (f"{WAGES}:12: minimum_wage_hourly.values[1].valid_from: 2026-12-01 overlaps the value above, which "
+     "applies until 2026-12-31; periods must not overlap")),
     (edit(12, "      valid_from: 2025-01-01"),
-     f"{WAGES}:12: minimum_wage_hourly.values[1].valid_from: 2025-01-01 is not after the value above "
-     "(2026-01-01); list the values oldest first"),
+     (f"{WAGES}:12: minimum_wage_hourly.values[1].valid_from: 2025-01-01 is not after the value above "
+     "(2026-01-01); list the values oldest first")),
     (edit(13, "      valid_until: 2026-12-31"),
      f"{WAGES}:13: minimum_wage_hourly.values[1].valid_until: 2026-12-31 is before valid_from 2027-01-01"),
     (MINIMUM_WAGE.replace("      source:\n        title: Fünfte Mindestlohnanpassungsverordnung\n"
                           "        url: https://www.gesetze-im-internet.de/milov_5/\n", "", 1),
-     f"{WAGES}:5: minimum_wage_hourly.values[0].source: is missing: every value needs its source (title and "
-     "url of the law or official page)"),
+     (f"{WAGES}:5: minimum_wage_hourly.values[0].source: is missing: every value needs its source (title and "
+     "url of the law or official page)")),
     (edit(10, "        url: gesetze-im-internet.de"),
-     f"{WAGES}:10: minimum_wage_hourly.values[0].source.url: 'gesetze-im-internet.de' is not a valid web "
-     "address (use a full address starting with https:// or http://)"),
+     (f"{WAGES}:10: minimum_wage_hourly.values[0].source.url: 'gesetze-im-internet.de' is not a valid web "
+     "address (use a full address starting with https:// or http://)")),
     (edit(5, "    - value: 13,90"),
      f"{WAGES}:5: minimum_wage_hourly.values[0].value: '13,90': write the number with a point, as 13.90"),
     (edit(5, "    - value: 13.90 €"),
-     f"{WAGES}:5: minimum_wage_hourly.values[0].value: '13.90 €' is not a number; write it like 13.90 "
-     "(euros, no € sign)"),
+     (f"{WAGES}:5: minimum_wage_hourly.values[0].value: '13.90 €' is not a number; write it like 13.90 "
+     "(euros, no € sign)")),
     (edit(3, "  type: euro"),
-     f"{WAGES}:3: minimum_wage_hourly.type: 'euro' is not a type of figure (use one of money, number, "
-     "percent, date)"),
+     (f"{WAGES}:3: minimum_wage_hourly.type: 'euro' is not a type of figure (use one of money, number, "
+     "percent, date)")),
     (edit(1, "Minimum-Wage:"),
      f"{WAGES}:1: Minimum-Wage: a fact id is lowercase letters, digits and underscores, e.g. minimum_wage_hourly"),
 ])
@@ -133,8 +133,8 @@ def test_a_fact_defined_twice_is_refused(kdir):
 def test_yaml_mistakes_in_a_facts_file_are_explained(kdir):
     write_facts(kdir, edit(2, "  label: Mindestlohn: brutto pro Stunde"))
 
-    assert problems(kdir) == [f"{WAGES}:2: file: the text contains a colon (:) followed by a space — "
-                              "put the whole value in quotes"]
+    assert problems(kdir) == [(f"{WAGES}:2: file: the text contains a colon (:) followed by a space — "
+                              "put the whole value in quotes")]
 
 
 def test_warnings_unknown_field_gap_and_expired_newest_value(kdir):
@@ -152,17 +152,17 @@ def test_warnings_unknown_field_gap_and_expired_newest_value(kdir):
 # --- references in articles -------------------------------------------------------------------
 
 @pytest.mark.parametrize("written, expected", [
-    ("{{fact:minimum_wage}}", "unknown fact 'minimum_wage' (the facts are in knowledge/facts/*.yml); "
-                              "did you mean 'minimum_wage_hourly'?"),
-    ("{{fact:Minimum_Wage_Hourly}}", "'{{fact:Minimum_Wage_Hourly}}' is not a fact reference: write "
+    ("{{fact:minimum_wage}}", ("unknown fact 'minimum_wage' (the facts are in knowledge/facts/*.yml); "
+                              "did you mean 'minimum_wage_hourly'?")),
+    ("{{fact:Minimum_Wage_Hourly}}", ("'{{fact:Minimum_Wage_Hourly}}' is not a fact reference: write "
                                      "{{fact:id}} or {{fact:id@YYYY}}, the id in lowercase letters, digits "
-                                     "and underscores"),
+                                     "and underscores")),
     ("{{fact:minimum_wage_hourly@26}}", "'{{fact:minimum_wage_hourly@26}}' is not a fact reference"),
     ("{fact:minimum_wage_hourly}", "'{fact:minimum_wage_hourly}' needs two braces on each side: {{fact:…}}"),
-    ("{{fact:minimum_wage_hourly pro Stunde", "'{{fact:minimum_wage_hourly pro Stunde.' is not closed: a "
-                                              "fact reference ends with '}}'"),
-    ("{{fact:minimum_wage_hourly@2019}}", "'minimum_wage_hourly' has no value for mid-2019 (day 1.7.; its "
-                                          "values cover 2026-01-01 to 2027-12-31)"),
+    ("{{fact:minimum_wage_hourly pro Stunde", ("'{{fact:minimum_wage_hourly pro Stunde.' is not closed: a "
+                                              "fact reference ends with '}}'")),
+    ("{{fact:minimum_wage_hourly@2019}}", ("'minimum_wage_hourly' has no value for mid-2019 (day 1.7.; its "
+                                          "values cover 2026-01-01 to 2027-12-31)")),
 ])
 def test_bad_references_are_errors_with_their_line(kdir, write_article, make_article, written, expected):
     write_article(kdir, "residence/eu-blue-card.de.md", make_article(body=f"## Lohn\nMindestens {written}.\n"))
@@ -198,11 +198,11 @@ def test_figures_written_as_text_are_listed_for_the_content_editors(kdir, write_
     write_article(kdir, "residence/eu-blue-card.de.md", make_article(body=body))
 
     assert problems(kdir, "warning") == [
-        f"{DE}:17: figures: figures written as text: '48.300 €' (line 17), '50 %' (line 17), '100 Euro' "
+        (f"{DE}:17: figures: figures written as text: '48.300 €' (line 17), '50 %' (line 17), '100 Euro' "
         "(line 18); if one changes over time (a yearly amount, threshold or fee), put it in knowledge/facts/ "
-        "and write {{fact:…}} here instead (see knowledge/README.md)",
-        f"{WAGES}:1: minimum_wage_hourly: no article uses this fact; write {{{{fact:minimum_wage_hourly}}}} "
-        "where the figure goes, or remove it",
+        "and write {{fact:…}} here instead (see knowledge/README.md)"),
+        (f"{WAGES}:1: minimum_wage_hourly: no article uses this fact; write {{{{fact:minimum_wage_hourly}}}} "
+        "where the figure goes, or remove it"),
     ]
 
 

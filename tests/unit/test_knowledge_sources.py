@@ -57,9 +57,9 @@ def test_an_article_without_an_official_source_is_a_warning(kdir, write_article,
     write_article(kdir, "residence/eu-blue-card.de.md", with_sources(make_article, only))
 
     assert warnings(kdir) == [
-        f"{DE}:6: sources: no official source: every source is secondary or on the list of non-official sites; "
+        (f"{DE}:6: sources: no official source: every source is secondary or on the list of non-official sites; "
         "add the official page (law text, BAMF, BA, make-it-in-germany.com, the Land's or district's own page) "
-        "first"]
+        "first")]
 
 
 def test_a_translation_hears_only_what_its_german_version_does_not(kdir, write_article, make_article):
@@ -85,8 +85,8 @@ def test_the_list_itself_is_checked(kdir):
                                              encoding="utf-8")
 
     assert [p.format(kdir.parent) for p in check_knowledge(kdir, today=TODAY) if p.path.name == "source-domains.yml"] == [
-        "knowledge/source-domains.yml:3: non_official[1]: 'not a site' is not a web site name; write just the name, "
-        "e.g. jobbatical.com"]
+        ("knowledge/source-domains.yml:3: non_official[1]: 'not a site' is not a web site name; write just the name, "
+        "e.g. jobbatical.com")]
 
 
 def test_the_shipped_list_names_the_commercial_sites_of_todays_articles():

@@ -35,8 +35,8 @@ def change_german(write_article, make_article, kdir, **fields):
 
 def test_translations_without_a_record_are_a_warning_with_the_command(kdir):
     assert translation_warnings(kdir) == [
-        f"{DE}: translations: no record that the translations ar, en follow this German text; once they say "
-        "the same, run `python -m bot mark-translated eu-blue-card ar en`"]
+        (f"{DE}: translations: no record that the translations ar, en follow this German text; once they say "
+        "the same, run `python -m bot mark-translated eu-blue-card ar en`")]
 
 
 def test_after_marking_nothing_is_reported(kdir, capsys):
@@ -53,9 +53,9 @@ def test_a_changed_section_marks_the_translations_out_of_date(kdir, write_articl
                                                                        "Ein Hochschulabschluss oder IT-Erfahrung."))
 
     assert translation_warnings(kdir) == [
-        f"{DE}: translations: the German text changed since the translations ar, en were last brought up to "
+        (f"{DE}: translations: the German text changed since the translations ar, en were last brought up to "
         "date (changed: section 'Voraussetzungen'); update them, then run "
-        "`python -m bot mark-translated eu-blue-card ar en`"]
+        "`python -m bot mark-translated eu-blue-card ar en`")]
 
 
 def test_each_language_is_told_its_own_changes(kdir, write_article, make_article):
@@ -66,11 +66,11 @@ def test_each_language_is_told_its_own_changes(kdir, write_article, make_article
                   body=BODY + "\n## Kosten\n100 Euro.\n")
 
     assert translation_warnings(kdir) == [
-        f"{DE}: translations: the German text changed since the translations ar were last brought up to date "
+        (f"{DE}: translations: the German text changed since the translations ar were last brought up to date "
         "(changed: summary, new section 'Kosten'); update them, then run "
-        "`python -m bot mark-translated eu-blue-card ar`",
-        f"{DE}: translations: the German text changed since the translations en were last brought up to date "
-        "(changed: new section 'Kosten'); update them, then run `python -m bot mark-translated eu-blue-card en`",
+        "`python -m bot mark-translated eu-blue-card ar`"),
+        (f"{DE}: translations: the German text changed since the translations en were last brought up to date "
+        "(changed: new section 'Kosten'); update them, then run `python -m bot mark-translated eu-blue-card en`"),
     ]
 
 
