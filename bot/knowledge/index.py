@@ -8,8 +8,10 @@ no access to ``knowledge/`` and renders each answer's figures for the day it ans
 
 The chunks are embedded with the figures as they are on the day of the build, so a figure is
 findable by its value; the content hash includes which value of each fact applies on that
-day, so the first build after a value's period ends (e.g. on 1 January) embeds the new one. ``index_dir/embedding-cache/<embedder>.npz`` keeps
-the vectors of the last build by text, so a rebuild embeds only chunks whose text changed.
+day, so the first build after a value's period ends (e.g. on 1 January) embeds the new one.
+
+``index_dir/embedding-cache/<embedder>.npz`` keeps the vectors of the last build by text, so a
+rebuild embeds only chunks whose text changed.
 """
 
 from __future__ import annotations
@@ -224,8 +226,9 @@ def open_build(build_dir: Path, embedder: Optional[Embedder] = None) -> StoredBu
             Article.from_dict(item)
             for item in json.loads((build_dir / ARTICLES_FILE).read_text(encoding="utf-8"))
         ]
-        facts_path = build_dir / FACTS_FILE
-        facts = FactBook.from_json(json.loads(facts_path.read_text(encoding="utf-8"))) if facts_path.exists() else FactBook()
+        facts = FactBook()
+        if (build_dir / FACTS_FILE).exists():
+            facts = FactBook.from_json(json.loads((build_dir / FACTS_FILE).read_text(encoding="utf-8")))
     except (OSError, ValueError, TypeError, KeyError, RuntimeError, ArithmeticError) as exc:
         # faiss reports a truncated or corrupt file as RuntimeError.
         raise BrokenBuildError(f"{build_dir.name}: cannot read the build files ({exc})") from exc
