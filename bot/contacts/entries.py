@@ -324,7 +324,7 @@ def _read_entry(parsed: YamlFile, index: int, data: Any, problems: list[Problem]
         # On the entry's line: there is no source line to point at.
         problems.append(Problem(parsed.path, entry_line, "source", _SOURCE_MISSING + suffix))
         entry = None
-    if isinstance(data, dict) and data.get("phone_label") is not None and not data.get("phone"):
+    if isinstance(data, dict) and data.get("phone_label") in PHONE_LABELS and not data.get("phone"):
         problems.append(Problem(parsed.path, parsed.line_of(f"[{index}].phone_label", f"[{index}]"), "phone_label",
                                 "describes the phone number, but the office has no 'phone:'" + suffix))
         entry = None
