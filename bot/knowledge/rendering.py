@@ -61,29 +61,61 @@ def note_for(fact: Fact, value: FactValue, status: str, lang: str) -> str | None
 def render_text(text: str, facts: Mapping[str, Fact], lang: str, day: dt.date, notes: bool = True) -> str:
     """``text`` with every fact reference replaced by its value on ``day`` in ``lang``.
 
-    A note (expired or upcoming value) follows the first mention of that fact in the text.
-    ``notes=False`` leaves them out (the text the search index embeds).
+    A figure that may not apply on ``day`` (expired, or only from a later day) gets its note:
+    in brackets right after it when it is the only such figure in the text; when there are
+    several, each gets a mark (¹, ², … one per distinct note; not *, which is Markdown) and the
+    notes follow at the end of the text, so a sentence with three expired fees stays readable. ``notes=False`` leaves
+    them out (the text the search index embeds).
     """
     if "{{" not in text:
         return text
-    noted: set[str] = set()
+    pieces: list[tuple[str, str | None]] = []  # (figure, its note or None), in text order
+    position, parts = 0, []
+    for match in REFERENCE.finditer(text):
+        parts.append(text[position:match.start()])
+        pieces.append(_figure(match, facts, lang, day, notes))
+        parts.append(None)  # where piece number len(pieces) - 1 goes
+        position = match.end()
+    parts.append(text[position:])
+    noted = [note for _, note in pieces if note]
+    distinct = list(dict.fromkeys(noted))
+    figures = iter(pieces)
+    out = []
+    for part in parts:
+        if part is not None:
+            out.append(part)
+            continue
+        figure, note = next(figures)
+        if note and len(noted) == 1:
+            figure = f"{figure} ({note})"
+        elif note:
+            figure += _mark(distinct.index(note))
+        out.append(figure)
+    if len(noted) > 1:
+        out += ["\n"] + [f"\n{_mark(n)} {note}" for n, note in enumerate(distinct)]
+    return "".join(out)
 
-    def replace(match: re.Match) -> str:
-        fact = facts.get(match.group(1))
-        if fact is None:
-            return UNKNOWN_VALUE
-        if match.group(2):
-            value = fact.in_year(int(match.group(2)))
-            return format_value(fact, value, lang) if value is not None else UNKNOWN_VALUE
-        reading = fact.on(day)
-        shown = format_value(fact, reading.value, lang)
-        note = note_for(fact, reading.value, reading.status, lang) if notes else None
-        if note and fact.id not in noted:
-            noted.add(fact.id)
-            return f"{shown} ({note})"
-        return shown
 
-    return REFERENCE.sub(replace, text)
+def _mark(number: int) -> str:
+    """¹ for the first note, ² for the second, …"""
+    return "".join(_SUPERSCRIPT[int(digit)] for digit in str(number + 1))
+
+
+_SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+
+def _figure(match: re.Match, facts: Mapping[str, Fact], lang: str, day: dt.date,
+            notes: bool) -> tuple[str, str | None]:
+    """(the figure as shown, the note it needs or None) for one reference."""
+    fact = facts.get(match.group(1))
+    if fact is None:
+        return UNKNOWN_VALUE, None
+    if match.group(2):
+        value = fact.in_year(int(match.group(2)))
+        return (format_value(fact, value, lang) if value is not None else UNKNOWN_VALUE), None
+    reading = fact.on(day)
+    note = note_for(fact, reading.value, reading.status, lang) if notes else None
+    return format_value(fact, reading.value, lang), note
 
 
 def render_article(article: Article, facts: Mapping[str, Fact], day: dt.date, notes: bool = True) -> Article:

@@ -64,11 +64,14 @@ def test_an_expired_value_without_a_successor_says_so_in_the_readers_language():
     assert "قيمة عام 2027" in render_text(MINIJOB, FACTS, "ar", NEW_YEAR)
 
 
-def test_the_note_follows_only_the_first_mention_in_a_text():
-    rendered = render_text(f"{MINIJOB}; bis {MINIJOB} frei.", FACTS, "de", NEW_YEAR)
+def test_several_figures_with_notes_are_marked_and_the_notes_follow_the_text():
+    text = f"Bis {MINIJOB} im Monat, ab {{{{fact:course_fee}}}} je Stunde, bis {MINIJOB} frei."
 
-    assert rendered.count("dies war der Wert") == 1
-    assert rendered.endswith("; bis 603\xa0€ frei.")
+    assert render_text(text, FACTS, "de", NEW_YEAR.replace(month=8)) == (
+        "Bis 603\xa0€¹ im Monat, ab 2,56\xa0€² je Stunde, bis 603\xa0€¹ frei.\n"
+        "\n¹ dies war der Wert für 2026; der Wert für 2027 war bei der letzten Prüfung noch nicht veröffentlicht"
+        "\n² dieser Wert galt bis zum 30. Juni 2027; ein neuerer Wert war bei der letzten Prüfung noch nicht "
+        "veröffentlicht")
 
 
 def test_a_value_that_did_not_last_a_calendar_year_names_its_last_day():
