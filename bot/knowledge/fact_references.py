@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 
 from bot.knowledge.articles import ParsedFile
@@ -26,13 +27,15 @@ _BRACED = re.compile(r"\{\{.*?\}\}")
 _UNCLOSED = re.compile(r"\{\{(?![^{}]*\}\})[^{}]*")
 _SINGLE_BRACES = re.compile(r"(?<!\{)\{\s*fact:[^{}]*\}(?!\})")
 
-_NUMBER = r"\d{1,3}(?:[.,\u00a0\u202f ]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,2})?"
+# Thousands and decimal separators, also the Arabic ones (٬ ٫) Persian and Arabic texts use.
+_NUMBER = r"\d{1,3}(?:[.,\u00a0\u202f \u066c]\d{3})+(?:[.,\u066b]\d{1,2})?|\d+(?:[.,\u066b]\d{1,2})?"
 _CURRENCY = r"(?:€|EUR\b|[Ee]uro\b|євро|евро|یورو|يورو)"
 _MONEY = re.compile(rf"{_CURRENCY}\s?(?:{_NUMBER})|(?<![\w.,])(?:{_NUMBER})\s?{_CURRENCY}")
 _PERCENT = re.compile(rf"(?<![\w.,%])(?:{_NUMBER})\s?(?:%|٪|Prozent\b|percent\b)(?![0-9A-Fa-f]{{2}})")
 _URL = re.compile(r"https?://\S+")
-# Lines of the front matter that belong to a source (their titles may quote a figure).
-_SOURCE_LINE = re.compile(r"^\s+(?:-\s+)?(?:title|url|secondary):")
+# Lines of the front matter not shown as statements: a source's title may quote a figure, and
+# keywords are what people type ("Gebühr 411"), not what the bot says.
+_SKIPPED_LINE = re.compile(r"^(?:\s+(?:-\s+)?(?:title|url|secondary)|keywords):")
 _SIGN_AFTER = {"money": re.compile(rf"^\s?{_CURRENCY}"), "percent": re.compile(r"^\s?(?:%|٪|Prozent\b)")}
 _SHOWN_FIGURES = 6
 
@@ -45,14 +48,20 @@ def check_fact_references(parsed_files: Iterable[ParsedFile], facts: FactBook) -
     problems: list[Problem] = []
     used: set = set()
     files = list(parsed_files)
-    german_uses_facts = {
-        parsed.name_id for parsed in files
+    # German articles that use facts → the figures they still write as text (by their digits).
+    german_figures = {
+        parsed.name_id: {_digits(figure) for figure in _figures(parsed)} for parsed in files
         if parsed.lang == GERMAN and any(REFERENCE.search(line) for line in parsed.text_lines)
     }
     for parsed in files:
         problems += _references(parsed, facts, used)
-        if parsed.lang == GERMAN or parsed.name_id in german_uses_facts:
-            problems += _figures_as_text(parsed, translation=parsed.lang != GERMAN)
+        if parsed.lang == GERMAN:
+            problems += _figures_as_text(parsed, _figures(parsed), translation=False)
+        elif parsed.name_id in german_figures:
+            # Only what the German version no longer writes as text ("50 %" there too is no news).
+            figures = {f: lines for f, lines in _figures(parsed).items()
+                       if _digits(f) not in german_figures[parsed.name_id]}
+            problems += _figures_as_text(parsed, figures, translation=True)
     return problems, used
 
 
@@ -105,20 +114,30 @@ def _references(parsed: ParsedFile, facts: FactBook, used: set) -> list[Problem]
     return problems
 
 
-def _figures_as_text(parsed: ParsedFile, translation: bool) -> list[Problem]:
-    """One warning listing the amounts and percentages written as text, with their lines."""
+def _figures(parsed: ParsedFile) -> dict[str, list[int]]:
+    """Amounts and percentages written as text → the lines they are on."""
     found: dict[str, list[int]] = {}
     in_front_matter = False
     for number, line in enumerate(parsed.text_lines, start=1):
         if line.strip() == "---":
             in_front_matter = number == 1
             continue
-        if in_front_matter and _SOURCE_LINE.match(line):
+        if in_front_matter and _SKIPPED_LINE.match(line):
             continue
         text = _URL.sub(" ", REFERENCE.sub(" ", line))
         for pattern in (_MONEY, _PERCENT):
             for match in pattern.finditer(text):
                 found.setdefault(" ".join(match.group(0).split()), []).append(number)
+    return found
+
+
+def _digits(figure: str) -> str:
+    """The digits of a figure, in ASCII: '13,90 €', '€13.90' and '۱۳٫۹۰ یورو' are all '1390'."""
+    return "".join(str(unicodedata.digit(c)) for c in figure if c.isdigit())
+
+
+def _figures_as_text(parsed: ParsedFile, found: dict[str, list[int]], translation: bool) -> list[Problem]:
+    """One warning listing the amounts and percentages written as text, with their lines."""
     if not found:
         return []
     items = [f"'{figure}' (line{'s' if len(lines) > 1 else ''} {', '.join(map(str, sorted(set(lines))))})"
@@ -127,8 +146,9 @@ def _figures_as_text(parsed: ParsedFile, translation: bool) -> list[Problem]:
                                                  if len(items) > _SHOWN_FIGURES else "")
     first_line = min(line for lines in found.values() for line in lines)
     if translation:
-        message = (f"the German version uses facts ({{{{fact:…}}}}), but this translation still writes "
-                   f"figures as text: {shown}; use the same {{{{fact:…}}}} references as the German version")
+        message = (f"the German version gives these figures as facts ({{{{fact:…}}}}), but this translation "
+                   f"still writes them as text: {shown}; use the same {{{{fact:…}}}} references as the German "
+                   "version")
     else:
         message = (f"figures written as text: {shown}; if one changes over time (a yearly amount, threshold "
                    f"or fee), put it in knowledge/{FACTS_FOLDER}/ and write {{{{fact:…}}}} here instead "
