@@ -7,12 +7,19 @@ import hashlib
 import uuid
 from typing import Optional
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text, false
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
+
+
+def as_utc(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+    """``value`` with its time zone: SQLite hands back naive datetimes, and every time stored is UTC."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=dt.timezone.utc)
 
 
 def hash_token(token: str) -> str:
@@ -39,10 +46,18 @@ class ChatSession(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: Indexed for the clean-up of idle sessions (settings.session_retention_days, api.retention).
     last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    #: sha256 of the key in the "a reply is waiting" e-mail's link (api.followup); None until the person
+    #: left an address. The link reopens the conversation; the key goes with the session.
+    resume_hash: Mapped[Optional[str]] = mapped_column(String(64), nullable=True)
+    #: The newest CaseEvent id a widget of this session received (stream or poll): replies after it
+    #: are unread, and only those are worth an e-mail.
+    delivered_event_id: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
-#: Escalation states: a counsellor claims a new one, then closes it.
+#: Escalation states: a counsellor claims a new one, then closes it; a closed one can be reopened (new).
 ESCALATION_STATUSES = ("new", "claimed", "closed")
+#: States in which a case is open: at most one open case per session and office (unique index).
+OPEN_STATUSES = ("new", "claimed")
 
 
 class Escalation(Base):
@@ -74,6 +89,26 @@ class Escalation(Base):
     claimed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
     #: The retention period (settings.escalation_retention_days) counts from here.
     closed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    #: The handoff's own key (made by the action when the person consented): the same handoff
+    #: retried after a crash finds its case instead of making a second one.
+    request_key: Mapped[Optional[str]] = mapped_column(String(64), nullable=True, unique=True)
+    #: Human mode: the claiming counsellor talks with the person, the engine's conversation is paused
+    #: and the person's messages go to the case (api.human). False again when handed back or closed.
+    live: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    #: Where to say that a reply is waiting (never what it says); only with the person's consent, and
+    #: deleted with the case. None: no e-mail.
+    notify_email: Mapped[Optional[str]] = mapped_column(String(254), nullable=True)
+    notify_consent_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: The newest reply (CaseEvent id) an e-mail was sent for: one e-mail per waiting reply, not one per reply.
+    notified_event_id: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+
+    __table_args__ = (
+        # One open case per conversation and office: a retried or repeated handoff finds the open
+        # case (api.escalations) instead of adding a second one, whichever process crashed where.
+        Index("uq_escalations_open_per_office", "session_id", "contact_id", unique=True,
+              sqlite_where=text("status IN ('new', 'claimed')"),
+              postgresql_where=text("status IN ('new', 'claimed')")),
+    )
 
 
 #: Dashboard roles: a counsellor sees the cases of their offices, an admin sees all and manages accounts.
@@ -97,6 +132,11 @@ class Counsellor(Base):
     locked_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
     #: Contact ids of knowledge/contacts/ whose escalations this account sees.
     offices: Mapped[list] = mapped_column(JSON, default=list)
+    #: What the person sees instead of the name, e.g. "Beraterin der Ausländerbehörde Harz" (no surname
+    #: needed); empty: "a counsellor of <office>" in the person's language.
+    public_name: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    #: E-mail this account about every new urgent case of its offices (settings.smtp_host must be set).
+    notify_urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     @property
@@ -130,42 +170,67 @@ class CaseNote(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class CounsellorMessage(Base):
-    """A counsellor's reply to the person, kept with the conversation (the widget gets it again after a restart)."""
+#: Who a CaseEvent comes from.
+SENDERS = ("person", "counsellor", "system")
+#: What happened to a case (CaseEvent.action); "message" carries a text.
+CASE_ACTIONS = ("message", "created", "claimed", "released", "handed_back", "taken_over", "closed", "reopened",
+                "transferred")
 
-    __tablename__ = "counsellor_messages"
+
+class CaseEvent(Base):
+    """One thing that happened in a conversation beyond the bot's own turns, in order: a message the
+    person wrote to a counsellor, a counsellor's reply, a notice to the person, a case changing hands.
+
+    The id is the one cursor every reader keeps (the widget, the dashboard pages): a database id, the
+    same for every gateway process, so a reader can reconnect anywhere (api.fanout wakes readers up).
+    """
+
+    __tablename__ = "case_events"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    escalation_id: Mapped[str] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), index=True)
-    #: The chat session (= Rasa sender id) the reply went to.
+    #: The chat session (= Rasa sender id); not a foreign key: events are deleted with it explicitly.
     session_id: Mapped[str] = mapped_column(String(64), index=True)
+    #: The case it belongs to (None: a development message without a case).
+    escalation_id: Mapped[Optional[str]] = mapped_column(String(32), nullable=True, index=True)
+    #: The office the case is routed to when it happened (the dashboard stream filters on it).
+    contact_id: Mapped[Optional[str]] = mapped_column(String(64), nullable=True, index=True)
+    #: One of CASE_ACTIONS.
+    action: Mapped[str] = mapped_column(String(16), default="message")
+    #: One of SENDERS.
+    sender: Mapped[str] = mapped_column(String(16))
+    #: What the widget shows: the message, or the notice in the person's language. None for events only
+    #: the dashboard sees.
+    text: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    #: Language of ``text`` (a counsellor's free text is labelled with it).
+    lang: Mapped[Optional[str]] = mapped_column(String(8), nullable=True)
+    #: For a canned reply (knowledge/replies.yml): its id, and the German text counsellors read.
+    reply_id: Mapped[Optional[str]] = mapped_column(String(64), nullable=True)
+    text_de: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
     author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("counsellors.id", ondelete="SET NULL"),
                                                      nullable=True)
-    #: The name the widget showed with the message.
-    author_name: Mapped[str] = mapped_column(String(120))
-    text: Mapped[str] = mapped_column(Text)
-    #: The id the notification hub gave the message (the widget's cursor).
-    event_id: Mapped[str] = mapped_column(String(64))
+    #: The name the person saw (the counsellor's public name), or the counsellor's name on case events.
+    author_name: Mapped[Optional[str]] = mapped_column(String(120), nullable=True)
+    #: For a person's message: True once the engine's transcript holds it too (else the case page
+    #: shows it from here).
+    in_engine: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-class CannedReply(Base):
-    """A prepared answer counsellors insert into a reply; admins edit them."""
+class CaseRead(Base):
+    """How far a counsellor has read a case: events up to ``event_id`` are not unread any more."""
 
-    __tablename__ = "canned_replies"
+    __tablename__ = "case_reads"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    title: Mapped[str] = mapped_column(String(120))
-    #: Language of the text (one of bot.SUPPORTED_LANGUAGES).
-    lang: Mapped[str] = mapped_column(String(8))
-    text: Mapped[str] = mapped_column(Text)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    counsellor_id: Mapped[int] = mapped_column(ForeignKey("counsellors.id", ondelete="CASCADE"), primary_key=True)
+    escalation_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    event_id: Mapped[int] = mapped_column(Integer, default=0)
 
 
 #: What the audit log records.
 AUDIT_ACTIONS = ("login", "login_failed", "logout", "viewed", "claimed", "released", "answered", "noted",
-                 "closed", "reopened", "account_created", "account_disabled", "account_enabled",
-                 "password_reset", "canned_saved", "canned_deleted", "deleted_by_user", "purged")
+                 "closed", "reopened", "transferred", "handed_back", "taken_over", "account_created",
+                 "account_disabled", "account_enabled", "password_reset", "offices_changed", "deleted_by_user",
+                 "purged")
 
 
 class AuditLog(Base):

@@ -5,6 +5,7 @@ The daily purge (``python -m bot purge``, and ``run_daily_purge`` in the gateway
   (the consent question promises that period), with their conversations;
 - conversations without a case whose last message is older than ``session_retention_days``
   (the widget's privacy notice promises that period).
+A case takes with it its notes, messages, read marks and the e-mail address the person left for notices.
 Only ids and counts are logged, never conversation text.
 """
 
@@ -20,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from api.audit import audit
 from api.db import make_engine, make_session_factory
-from api.models import CaseNote, ChatSession, CounsellorMessage, Escalation, utcnow
+from api import fanout
+from api.models import CaseEvent, CaseNote, CaseRead, ChatSession, Escalation, utcnow
 from api.tracker_store import delete_conversation
 from bot.settings import Settings
 
@@ -32,9 +34,12 @@ FIRST_PURGE_DELAY = 60.0
 
 
 def delete_case(db: Session, escalation: Escalation) -> None:
-    """Delete one escalation with its notes and replies (the caller commits)."""
+    """Delete one escalation with its notes, messages, read marks and the address for notices (a column of
+    the case); the caller commits."""
     db.execute(delete(CaseNote).where(CaseNote.escalation_id == escalation.id))
-    db.execute(delete(CounsellorMessage).where(CounsellorMessage.escalation_id == escalation.id))
+    db.execute(delete(CaseEvent).where(CaseEvent.escalation_id == escalation.id))
+    db.execute(delete(CaseRead).where(CaseRead.escalation_id == escalation.id))
+    fanout.notify_after_commit(db, [fanout.office_topic(escalation.contact_id)])
     db.delete(escalation)
 
 
@@ -44,7 +49,7 @@ def delete_cases_of_session(db: Session, session_id: str, action: str) -> int:
     for escalation in cases:
         audit(db, action, escalation_id=escalation.id)
         delete_case(db, escalation)
-    db.execute(delete(CounsellorMessage).where(CounsellorMessage.session_id == session_id))
+    db.execute(delete(CaseEvent).where(CaseEvent.session_id == session_id))
     return len(cases)
 
 
@@ -71,6 +76,7 @@ def purge_expired_cases(settings: Settings, now: Optional[dt.datetime] = None) -
             for session_id in sessions - kept:
                 # Engine first: if it fails, the session stays and the next run tries again.
                 delete_conversation(settings.engine_db_url, session_id)
+                db.execute(delete(CaseEvent).where(CaseEvent.session_id == session_id))
                 session = db.get(ChatSession, session_id)
                 if session is not None:
                     db.delete(session)
@@ -93,7 +99,7 @@ def purge_idle_sessions(settings: Settings, now: Optional[dt.datetime] = None) -
             for session in idle:
                 # Engine first: if it fails, the session stays and the next run tries again.
                 delete_conversation(settings.engine_db_url, session.id)
-                db.execute(delete(CounsellorMessage).where(CounsellorMessage.session_id == session.id))
+                db.execute(delete(CaseEvent).where(CaseEvent.session_id == session.id))
                 db.delete(session)
             db.commit()
     finally:

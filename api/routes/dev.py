@@ -8,8 +8,8 @@ from typing import Any, Dict, Literal, Optional
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
-from api import notifications
-from api.deps import SessionDep
+from api import case_events
+from api.deps import SessionDep, SettingsDep
 from api.errors import ApiError
 from api.models import ChatSession
 from bot import texts
@@ -25,9 +25,12 @@ class PublishRequest(BaseModel):
 
 
 @router.post("/publish", status_code=201)
-def publish(body: PublishRequest, db: SessionDep) -> Dict[str, Any]:
-    """Publish a message to a session's widget, as the counsellor dashboard will."""
-    if db.get(ChatSession, body.session_id) is None:
+def publish(body: PublishRequest, db: SessionDep, settings: SettingsDep) -> Dict[str, Any]:
+    """Send a message to a session's widget as the dashboard does (a case event without a case)."""
+    session = db.get(ChatSession, body.session_id)
+    if session is None:
         raise ApiError(404, "unknown_session", texts.ERROR_UNKNOWN_SESSION)
-    message = {"text": body.text, "from": body.sender, "name": body.name}
-    return notifications.publish(body.session_id, message)
+    event = case_events.add(db, session_id=session.id, sender=body.sender, text=body.text.strip(),
+                            author_name=body.name, lang=session.lang)
+    db.commit()
+    return case_events.widget_view(event, session.lang, settings.locales_dir)

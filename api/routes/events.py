@@ -1,73 +1,94 @@
-"""Counsellor replies for an open widget: ``GET /api/v1/sessions/{id}/events`` (server-sent events)
+"""What a counsellor sends reaches the widget: ``GET /api/v1/sessions/{id}/events`` (server-sent events)
 and the polling fallback ``GET /api/v1/sessions/{id}/messages?after=<cursor>``.
 
-The token travels in the ``Authorization`` header, as on every other call: the widget reads
-the stream with ``fetch`` (EventSource cannot send headers). A token in the URL would end up
-in proxy and server logs, and a separate short-lived stream token would be one more secret to
-issue and expire for no gain.
+Messages and notices are case events in the database (api.case_events); the cursor is the id of the last
+one the widget has, the same in every gateway process, so the widget may reconnect to any replica. The
+stream waits for a wake-up (api.fanout) or its keep-alive, then reads what is newer. What was sent to a
+widget counts as delivered: only replies nobody received are worth an e-mail (api.followup).
+
+The token travels in the ``Authorization`` header, as on every other call: the widget reads the stream
+with ``fetch`` (EventSource cannot send headers). A token in the URL would end up in proxy and server
+logs, and a separate short-lived stream token would be one more secret to issue and expire for no gain.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, AsyncIterator, Dict, Optional
+from typing import Any, AsyncIterator, Dict, List, Optional, Tuple
 
 from fastapi import APIRouter, Header, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
+from sqlalchemy import update
 
-from api import notifications
+from api import case_events, fanout
 from api.deps import AuthorizationHeader, authenticate_session
 from api.errors import set_error_language
-from api.replies import restore_replies
+from api.models import ChatSession
 
 #: A stream ends after this many seconds and the widget reconnects: no connection is held
 #: forever, and a load balancer may move the widget to another gateway.
 STREAM_SECONDS = 300.0
-#: A comment this often keeps proxies from closing a quiet stream.
+#: A comment this often keeps proxies from closing a quiet stream (and notices a gone session).
 KEEPALIVE_SECONDS = 15.0
 
 router = APIRouter(prefix="/sessions", tags=["sessions"])
 
 
 def _authorise(request: Request, session_id: str, authorization: Optional[str]) -> None:
-    """Check the token; after a restart, reload the session's stored counsellor replies into the hub."""
     # A short database session of its own: a stream must not hold a connection for minutes.
     with request.app.state.session_factory() as db:
         session = authenticate_session(db, session_id, authorization)
         set_error_language(request, session.lang)
-        restore_replies(db, session_id)
+
+
+def read_new(request: Request, session_id: str, after: int) -> Tuple[Optional[List[Dict[str, Any]]], int]:
+    """(the widget's events after ``after`` — None when the conversation was deleted —, the new cursor).
+
+    What is returned counts as delivered to the session's widget.
+    """
+    settings = request.app.state.settings
+    with request.app.state.session_factory() as db:
+        session = db.get(ChatSession, session_id)
+        if session is None:
+            return None, after
+        events = case_events.for_widget(db, session_id, after)
+        if not events:
+            return [], after
+        cursor = events[-1].id
+        views = [case_events.widget_view(e, session.lang, settings.locales_dir) for e in events]
+        db.execute(update(ChatSession).where(ChatSession.id == session_id,
+                                             ChatSession.delivered_event_id < cursor)
+                   .values(delivered_event_id=cursor))
+        db.commit()
+        return views, cursor
 
 
 def _event(message: Dict[str, Any]) -> str:
     return f"id: {message['id']}\nevent: message\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
 
 
-async def _stream(request: Request, session_id: str, cursor: Optional[str]) -> AsyncIterator[str]:
-    hub = notifications.hub
+async def _stream(request: Request, session_id: str, after: int) -> AsyncIterator[str]:
     loop = asyncio.get_running_loop()
-    # Subscribe before reading the buffer, so a message published in between is not lost.
-    with hub.subscribe(session_id) as queue:
-        missed, _ = hub.messages_after(session_id, cursor)
-        sent = {message["id"] for message in missed}
+    # Listen before reading, so an event committed in between wakes the next wait.
+    with fanout.get().listen([fanout.session_topic(session_id)]) as waiter:
         yield "retry: 3000\n\n"
-        for message in missed:
-            yield _event(message)
         deadline = loop.time() + STREAM_SECONDS
-        while (remaining := deadline - loop.time()) > 0:
-            try:
-                message = await asyncio.wait_for(queue.get(), min(KEEPALIVE_SECONDS, remaining))
-            except asyncio.TimeoutError:
+        while True:
+            messages, after = await run_in_threadpool(read_new, request, session_id, after)
+            if messages is None:
+                yield "event: deleted\ndata: {}\n\n"
+                return
+            for message in messages:
+                yield _event(message)
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return
+            if not await waiter.wait(min(KEEPALIVE_SECONDS, remaining)):
                 if await request.is_disconnected():
                     return
                 yield ": keep-alive\n\n"
-                continue
-            if message is notifications.CLOSED:
-                yield "event: deleted\ndata: {}\n\n"
-                return
-            if message["id"] not in sent:
-                yield _event(message)
 
 
 @router.get("/{session_id}/events")
@@ -78,10 +99,10 @@ async def session_events(
     after: Optional[str] = None,
     last_event_id: Optional[str] = Header(None),
 ) -> StreamingResponse:
-    """Messages published for the session after ``after`` (or Last-Event-ID), then live ones."""
+    """Messages for the person after ``after`` (or Last-Event-ID), then live ones."""
     await run_in_threadpool(_authorise, request, session_id, authorization)
     return StreamingResponse(
-        _stream(request, session_id, after or last_event_id),
+        _stream(request, session_id, case_events.parse_cursor(after or last_event_id)),
         media_type="text/event-stream",
         # X-Accel-Buffering: nginx would otherwise hold the events back.
         headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"},
@@ -92,7 +113,7 @@ async def session_events(
 async def session_messages(
     session_id: str, request: Request, authorization: AuthorizationHeader = None, after: Optional[str] = None
 ) -> Dict[str, Any]:
-    """``{"messages": [...], "cursor"}``: what was published after ``after``; pass ``cursor`` next time."""
+    """``{"messages": [...], "cursor"}``: what was sent after ``after``; pass ``cursor`` next time."""
     await run_in_threadpool(_authorise, request, session_id, authorization)
-    messages, cursor = notifications.hub.messages_after(session_id, after)
-    return {"messages": messages, "cursor": cursor}
+    messages, cursor = await run_in_threadpool(read_new, request, session_id, case_events.parse_cursor(after))
+    return {"messages": messages or [], "cursor": str(cursor)}

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
-from api import notifications
+from api import fanout
 from api.deps import AuthorizationHeader, SessionDep, SettingsDep, authenticate_session
 from api.errors import ApiError, set_error_language, unsupported_language
 from api.models import ChatSession, hash_token
@@ -76,7 +76,8 @@ def delete_session(
         raise ApiError(503, "unavailable", texts.ERROR_DELETE_FAILED) from None
     cases = delete_cases_of_session(db, session.id, "deleted_by_user")
     db.delete(session)
+    # Open streams of the widget and the case pages notice that it is gone.
+    fanout.notify_after_commit(db, [fanout.session_topic(session.id)])
     db.commit()
-    notifications.hub.forget(session.id)
     logger.info("conversation deleted engine_events=%d cases=%d", removed, cases)
     return Response(status_code=204)

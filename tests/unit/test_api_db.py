@@ -17,7 +17,8 @@ def test_upgrade_creates_the_database_file_and_the_sessions_table(tmp_path):
     engine = make_engine(settings.database_url)
     try:
         columns = {c["name"] for c in inspect(engine).get_columns("chat_sessions")}
-        assert columns == {"id", "token_hash", "lang", "lang_locked", "created_at", "last_seen_at"}
+        assert columns == {"id", "token_hash", "lang", "lang_locked", "created_at", "last_seen_at", "resume_hash",
+                           "delivered_event_id"}
     finally:
         engine.dispose()
 
