@@ -22,6 +22,11 @@ class EngineUnavailable(Exception):
     """The engine did not answer, timed out, or answered with an error or nonsense."""
 
 
+class EngineSilent(EngineUnavailable):
+    """The engine answered with no message: the action server is down, or the conversation is paused
+    (human mode, api.human) and the bot rightly says nothing."""
+
+
 @dataclass(frozen=True)
 class EngineStatus:
     ready: bool
@@ -56,9 +61,36 @@ class EngineClient:
         if not messages:
             # Every turn runs one of our actions, and each utters at least one message; an
             # empty answer means Rasa could not reach the action server.
-            logger.warning("engine answered with no messages (action server down?)")
-            raise EngineUnavailable("no messages")
+            logger.warning("engine answered with no messages (action server down or conversation paused)")
+            raise EngineSilent("no messages")
         return messages
+
+    async def append_events(self, session_id: str, events: List[Dict[str, Any]]) -> Dict[str, Any]:
+        """Append events to the conversation (Rasa's HTTP API); the tracker's state without its events.
+
+        Used for human mode: ``{"event": "pause"}`` / ``{"event": "resume"}`` (Rasa's own
+        ConversationPaused/Resumed), the person's messages while a counsellor holds the case and the
+        counsellor's replies, so the engine's transcript stays complete. Raises EngineUnavailable.
+        """
+        try:
+            response = await self._http.post(
+                f"{self._base}/conversations/{session_id}/tracker/events",
+                params={"token": self._token, "include_events": "NONE"}, json=events, timeout=self._timeout,
+            )
+            response.raise_for_status()
+            state = response.json()
+        except (httpx.HTTPError, ValueError) as exc:
+            logger.warning("engine append failed: %s", type(exc).__name__)
+            raise EngineUnavailable(type(exc).__name__) from exc
+        return state if isinstance(state, dict) else {}
+
+    async def pause(self, session_id: str) -> None:
+        """The bot stops answering this conversation (a counsellor took it over)."""
+        await self.append_events(session_id, [{"event": "pause"}])
+
+    async def resume(self, session_id: str) -> None:
+        """The bot answers again (the counsellor handed the conversation back or closed the case)."""
+        await self.append_events(session_id, [{"event": "resume"}])
 
     async def status(self, timeout: float) -> EngineStatus:
         """Ready when the HTTP API answers and reports a loaded model."""

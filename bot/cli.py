@@ -46,9 +46,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _add_check(commands) -> None:
     command = commands.add_parser(
         "check",
-        help="check the knowledge articles, facts, contacts and places and name every problem",
+        help="check the knowledge articles, facts, contacts, places and canned replies and name every problem",
         description="Check every file in knowledge/articles, knowledge/facts, knowledge/contacts and "
-                    "knowledge/places. Exit code 1 when there are errors (warnings alone do not fail).",
+                    "knowledge/places, the canned replies (knowledge/replies.yml) and the professions "
+                    "(knowledge/professions.yml). Exit code 1 when there are errors (warnings alone do not fail).",
     )
     command.add_argument("--today", type=_iso_date, metavar="YYYY-MM-DD",
                          help="check review dates and facts as if today were this date "
@@ -59,7 +60,9 @@ def _add_check(commands) -> None:
 def run_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.contacts.check import check_contacts
     from bot.knowledge.articles import article_files
+    from bot.case_summary import check_summary_terms
     from bot.knowledge.check import check_knowledge, format_report
+    from bot.replies import check_replies
 
     today = args.today or settings.current_date()
     problems = check_knowledge(settings.knowledge_dir, today=today)
@@ -68,6 +71,8 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
     has_contacts = any((settings.knowledge_dir / name).exists() for name in ("contacts", "places"))
     if has_contacts:
         problems += check_contacts(settings.knowledge_dir, today=today)
+    problems += check_replies(settings.knowledge_dir)
+    problems += check_summary_terms(settings.knowledge_dir)
     for line in format_report(problems, root=settings.knowledge_dir.parent):
         print(line)
     errors = sum(p.severity == "error" for p in problems)
@@ -294,8 +299,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not model.exists():
         print("No trained Rasa model for the current training data: run `make run`, which trains it.")
         return 1
-    return serve(settings.var_dir, model, args.port or settings.gateway_port,
-                 settings.engine_token, settings.internal_token)
+    return serve(settings.var_dir, model, args.port or settings.gateway_port, settings.engine_token)
 
 
 # --- dashboard accounts and data protection --------------------------------------------------

@@ -90,7 +90,6 @@ class Stack:
     actions_port: int = 5055
     gateway_port: int = 8000
     engine_token: str = "dev-engine-token"
-    internal_token: str = "dev-internal-token"
     extra_env: Dict[str, str] = field(default_factory=dict)
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
@@ -113,9 +112,8 @@ class Stack:
                 "ADVISOR_ACTIONS_WEBHOOK": f"http://127.0.0.1:{self.actions_port}/webhook",
                 "ADVISOR_ENGINE_DB": str(self.var_dir / "engine.db"),
                 "ADVISOR_GATEWAY_PORT": str(self.gateway_port),
-                # The action server records escalations through the gateway's /internal routes.
-                "ADVISOR_GATEWAY_URL": self.gateway_url,
-                "ADVISOR_INTERNAL_TOKEN": self.internal_token,
+                # Links in e-mails lead here unless the operator names the public address.
+                "ADVISOR_PUBLIC_URL": os.environ.get("ADVISOR_PUBLIC_URL") or self.gateway_url,
                 "HF_HUB_OFFLINE": "1",
                 "TRANSFORMERS_OFFLINE": "1",
                 "TOKENIZERS_PARALLELISM": "false",
@@ -205,11 +203,10 @@ class Stack:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def serve(var_dir: Path, model: Path, port: int, engine_token: str, internal_token: str) -> int:
+def serve(var_dir: Path, model: Path, port: int, engine_token: str) -> int:
     """Run the stack in the foreground until Ctrl-C; return an exit code."""
-    # The operator's secrets (ADVISOR_ENGINE_TOKEN, ADVISOR_INTERNAL_TOKEN) go to all three.
-    stack = Stack(var_dir=var_dir, model=model, gateway_port=port,
-                  engine_token=engine_token, internal_token=internal_token)
+    # The operator's secret (ADVISOR_ENGINE_TOKEN) goes to the engine and the gateway.
+    stack = Stack(var_dir=var_dir, model=model, gateway_port=port, engine_token=engine_token)
     stopping = False
 
     def on_signal(signum, _frame):

@@ -31,8 +31,7 @@ def test_bad_number_names_the_variable():
 def test_demo_secret_refused_outside_development():
     with pytest.raises(SettingsError, match="ADVISOR_ENGINE_TOKEN"):
         load_settings({"ADVISOR_ENVIRONMENT": "production"})
-    assert load_settings({"ADVISOR_ENVIRONMENT": "production", "ADVISOR_ENGINE_TOKEN": "x" * 32,
-                          "ADVISOR_INTERNAL_TOKEN": "y" * 32})
+    assert load_settings({"ADVISOR_ENVIRONMENT": "production", "ADVISOR_ENGINE_TOKEN": "x" * 32})
 
 
 def test_today_sets_the_date_the_knowledge_is_read_for():
@@ -43,3 +42,14 @@ def test_today_sets_the_date_the_knowledge_is_read_for():
     assert load_settings({"ADVISOR_TODAY": "2027-01-01"}).current_date() == dt.date(2027, 1, 1)
     with pytest.raises(SettingsError, match=r"ADVISOR_TODAY='1\.1\.2027' is not a valid date \(YYYY-MM-DD\)"):
         load_settings({"ADVISOR_TODAY": "1.1.2027"})
+
+
+def test_email_settings_are_checked():
+    with pytest.raises(SettingsError, match="ADVISOR_MAIL_FROM"):
+        load_settings({"ADVISOR_SMTP_HOST": "mail.example.org"})
+    with pytest.raises(SettingsError, match="ADVISOR_SMTP_SECURITY"):
+        load_settings({"ADVISOR_SMTP_SECURITY": "tls13"})
+    settings = load_settings({"ADVISOR_SMTP_HOST": "mail.example.org", "ADVISOR_MAIL_FROM": "chat@example.org",
+                              "ADVISOR_PUBLIC_URL": "https://chat.example.org"})
+    assert settings.smtp_port == 587 and settings.smtp_security == "starttls"
+    assert settings.resume_page == "https://chat.example.org/"
