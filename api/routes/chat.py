@@ -19,7 +19,8 @@ from api.deps import (
     SettingsDep,
     authenticate_session,
 )
-from api.engine_client import EngineUnavailable, build_chat_response
+from api import escalations, human
+from api.engine_client import EngineSilent, EngineUnavailable, build_chat_response
 from api.errors import ApiError, rate_limited, set_error_language, unsupported_language
 from api.language import detect_language
 from api.language_requests import LanguageRequest, find_language_request
@@ -147,6 +148,10 @@ async def chat(
     requested = wish.lang if wish and wish.supported else None
     lang = await run_in_threadpool(_remember_language, db, session, text, explicit, requested)
     set_error_language(request, lang)
+    # Human mode: a counsellor holds the conversation, so the message goes to them (api.human).
+    case = await run_in_threadpool(human.live_case, db, session.id)
+    if case is not None:
+        return await human.deliver(request, db, session, case, text, lang)
     if wish and wish.bare:
         # Only the wish for a language: answered here, the engine has nothing to do.
         logger.info("chat lang=%s language_request supported=%s", lang, wish.supported)
@@ -156,7 +161,18 @@ async def chat(
     started = time.perf_counter()
     try:
         replies = await engine.send_message(session.id, text, lang)
+    except EngineSilent:
+        # Paused while the message was on its way (a counsellor claimed the case just then)?
+        case = await run_in_threadpool(human.live_case, db, session.id)
+        if case is None:
+            raise ApiError(503, "unavailable", texts.ERROR_UNAVAILABLE) from None
+        return await human.deliver(request, db, session, case, text, lang, already_in_engine=True)
     except EngineUnavailable:
+        raise ApiError(503, "unavailable", texts.ERROR_UNAVAILABLE) from None
+    try:
+        # A handoff the person consented to comes back in the reply and is recorded here, once.
+        replies = await escalations.record_replies(request, db, session, replies)
+    except escalations.RecordFailed:
         raise ApiError(503, "unavailable", texts.ERROR_UNAVAILABLE) from None
     # Never the text or the session: language, size and time are enough to run the service.
     engine_ms = (time.perf_counter() - started) * 1000

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import List, Optional
+from typing import Any, Dict, List, Optional
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import Select, case, or_, select
 from sqlalchemy.orm import Session
 
+from api import case_events, unread
 from api.audit import audit
 from api.auth import check_login, new_csrf_token, start_session
 from api.deps import SessionDep, SettingsDep
@@ -110,16 +111,32 @@ def age_text(created: dt.datetime, now: dt.datetime) -> tuple:
     return texts.DASHBOARD_AGE_DAYS, {"count": minutes // (24 * 60)}
 
 
-@router.get("", dependencies=[Depends(current_session)])
-def queue(request: Request, db: SessionDep, account: AccountDep, status: str = "open", topic: str = "",
-          case_lang: str = "", q: str = ""):
+def queue_context(db: Session, account: Counsellor, status: str, topic: str, case_lang: str,
+                  q: str) -> Dict[str, Any]:
+    """What the queue page and its live table show: rows with unread counts, the filters, the cursor."""
     status = status if status in STATUS_FILTERS else "open"
     cases = _queue(db, account, status, topic, case_lang, q.strip()[:100])
     claimers = {c.id: c.name for c in db.scalars(select(Counsellor).where(
         Counsellor.id.in_({e.claimed_by for e in cases if e.claimed_by})))}
+    counts = unread.per_case(db, account)
     now = utcnow()
     rows = [{"case": e, "district": DISTRICTS.get(e.district_code or "", ""), "age": age_text(e.created_at, now),
-             "claimer": claimers.get(e.claimed_by)} for e in cases]
+             "claimer": claimers.get(e.claimed_by), "unread": counts.get(e.id, 0)} for e in cases]
     filters = {"status": status, "topic": topic, "case_lang": case_lang, "q": q}
-    return render(request, "dashboard/queue.html", {"rows": rows, "filters": filters,
-                                                    "statuses": STATUS_FILTERS, "topics": TOPICS})
+    return {"rows": rows, "filters": filters, "statuses": STATUS_FILTERS, "topics": TOPICS,
+            "unread": sum(counts.values()), "cursor": case_events.latest_id(db)}
+
+
+@router.get("", dependencies=[Depends(current_session)])
+def queue(request: Request, db: SessionDep, account: AccountDep, status: str = "open", topic: str = "",
+          case_lang: str = "", q: str = ""):
+    context = queue_context(db, account, status, topic, case_lang, q)
+    context["notice"] = request.query_params.get("done")
+    return render(request, "dashboard/queue.html", context)
+
+
+@router.get("/queue-table", dependencies=[Depends(current_session)])
+def queue_table(request: Request, db: SessionDep, account: AccountDep, status: str = "open", topic: str = "",
+                case_lang: str = "", q: str = ""):
+    """The queue's table alone: the live page swaps it in when something changed."""
+    return render(request, "dashboard/_queue_table.html", queue_context(db, account, status, topic, case_lang, q))

@@ -1,4 +1,5 @@
-"""Admin pages of the dashboard: accounts (create, disable, enable, reset) and canned replies."""
+"""Admin pages of the dashboard: accounts (create, disable, enable, reset, offices, the name shown to people,
+e-mail about urgent cases) and the canned replies of knowledge/replies.yml (read-only: they are content)."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ from sqlalchemy.exc import IntegrityError
 from api.audit import audit
 from api.auth import end_sessions, hash_password, normalise_email, password_problem
 from api.deps import SessionDep, SettingsDep
-from api.models import ROLES, CannedReply, Counsellor, utcnow
+from api.models import ROLES, Counsellor
 from api.routes.dashboard_web import AdminDep, DashboardError, FormDep, not_found, redirect, render
+from api.routes.dashboard_case import canned_replies
 from bot import SUPPORTED_LANGUAGES, texts
 from bot.contacts.directory import ContactsError, load_directory
+from bot.i18n import language_name
 
 router = APIRouter(prefix="/dashboard/admin", include_in_schema=False)
 
@@ -51,7 +54,9 @@ def create_account(request: Request, db: SessionDep, settings: SettingsDep, admi
     if problem:
         return _accounts_page(request, db, settings, problem, 422)
     account = Counsellor(email=email, name=name[:120], password_hash=hash_password(password), role=role,
-                         active=True, failed_logins=0, offices=offices)
+                         active=True, failed_logins=0, offices=offices,
+                         public_name=form.get("public_name", "").strip()[:120],
+                         notify_urgent=form.get("notify_urgent") == "1")
     db.add(account)
     try:
         db.flush()
@@ -102,41 +107,20 @@ def reset_password(request: Request, account_id: int, db: SessionDep, settings: 
 @router.post("/accounts/{account_id}/offices")
 def set_offices(request: Request, account_id: int, db: SessionDep, settings: SettingsDep, admin: AdminDep,
                 form: FormDep):
+    """Offices (what the account may read), the name shown to people, e-mail about urgent cases. Audited."""
     account = _account(db, account_id)
     known = {office for office, _ in _offices(settings)}
     account.offices = [office for office in request.state.form_offices if office in known]
+    account.public_name = form.get("public_name", "").strip()[:120]
+    account.notify_urgent = form.get("notify_urgent") == "1"
+    audit(db, "offices_changed", admin, target=account.id)
     db.commit()
     return redirect("/dashboard/admin/accounts?done=saved")
 
 
 @router.get("/canned")
-def canned(request: Request, db: SessionDep, admin: AdminDep):
-    replies = db.scalars(select(CannedReply).order_by(CannedReply.lang, CannedReply.title)).all()
-    return render(request, "dashboard/canned.html", {"replies": replies, "case_languages": SUPPORTED_LANGUAGES})
-
-
-@router.post("/canned")
-def save_canned(db: SessionDep, admin: AdminDep, form: FormDep):
-    title, text, lang = form.get("title", "").strip(), form.get("text", "").strip(), form.get("case_lang", "")
-    if not title or not text or lang not in SUPPORTED_LANGUAGES:
-        raise DashboardError(422, texts.DASHBOARD_CANNED_INVALID)
-    reply_id = form.get("id", "")
-    reply = db.get(CannedReply, int(reply_id)) if reply_id.isdigit() else CannedReply()
-    if reply is None:
-        raise not_found()
-    reply.title, reply.text, reply.lang, reply.updated_at = title[:120], text, lang, utcnow()
-    db.add(reply)
-    audit(db, "canned_saved", admin)
-    db.commit()
-    return redirect("/dashboard/admin/canned")
-
-
-@router.post("/canned/{reply_id}/delete")
-def delete_canned(reply_id: int, db: SessionDep, admin: AdminDep, form: FormDep):
-    reply = db.get(CannedReply, reply_id)
-    if reply is None:
-        raise not_found()
-    db.delete(reply)
-    audit(db, "canned_deleted", admin)
-    db.commit()
-    return redirect("/dashboard/admin/canned")
+def canned(request: Request, settings: SettingsDep, admin: AdminDep):
+    """The canned replies with all their languages, for checking; staff edit knowledge/replies.yml."""
+    languages = [(code, language_name(code)) for code in SUPPORTED_LANGUAGES]
+    return render(request, "dashboard/canned.html", {"replies": canned_replies(settings),
+                                                     "reply_languages": languages})

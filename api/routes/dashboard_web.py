@@ -34,10 +34,11 @@ class LoginRequired(Exception):
 class DashboardError(Exception):
     """An HTML error page with ``status`` and a ``bot.texts`` message."""
 
-    def __init__(self, status: int, message: str):
+    def __init__(self, status: int, message: str, **values: Any):
         super().__init__(message)
         self.status = status
         self.message = message
+        self.values = values
 
 
 def not_found() -> DashboardError:
@@ -150,7 +151,8 @@ async def _login_required(request: Request, exc: LoginRequired) -> Response:
 
 
 async def _dashboard_error(request: Request, exc: DashboardError) -> Response:
-    return render(request, "dashboard/error.html", {"message": exc.message}, status=exc.status)
+    return render(request, "dashboard/error.html", {"message": exc.message, "values": exc.values},
+                  status=exc.status)
 
 
 def install_dashboard_handlers(app: FastAPI) -> None:

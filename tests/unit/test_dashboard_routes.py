@@ -8,9 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api import notifications
+from api import case_events
 from api.main import create_app
-from api.models import AuditLog, Counsellor, CounsellorMessage, Escalation
+from api.models import AuditLog, CaseEvent, Counsellor, Escalation
 from bot.settings import load_settings
 from tests.unit.dashboard_factories import (
     HARZ, MAGDEBURG, PASSWORD, add_account, add_case, csrf_of, login, page_csrf,
@@ -19,7 +19,8 @@ from tests.unit.dashboard_factories import (
 
 @pytest.fixture
 def client(tmp_path):
-    settings = load_settings({"ADVISOR_VAR_DIR": str(tmp_path / "var")})
+    # The engine's port is closed: no test may pause a conversation in someone's running engine.
+    settings = load_settings({"ADVISOR_VAR_DIR": str(tmp_path / "var"), "ADVISOR_ENGINE_URL": "http://127.0.0.1:9"})
     with TestClient(create_app(settings), base_url="http://testserver") as test_client:
         yield test_client
 
@@ -148,13 +149,17 @@ def test_claim_reply_and_close_reach_the_widget_and_the_audit_log(harz):
     reply = harz.post(f"/dashboard/cases/{case_id}/reply",
                       data={"csrf_token": token, "text": "Guten Tag, ich helfe Ihnen."})
     assert reply.status_code == 200 and "Guten Tag, ich helfe Ihnen." in reply.text
-    published, _ = notifications.hub.messages_after(session_id, None)
-    assert published[-1]["from"] == "counsellor" and published[-1]["name"] == "Frau Harz"
-    assert published[-1]["text"] == "Guten Tag, ich helfe Ihnen."
+    with harz.app.state.session_factory() as db:
+        published = [case_events.widget_view(e, "de") for e in case_events.for_widget(db, session_id, 0)]
+    # The person sees who answers by the name the account shows them, never the surname.
+    assert [(m["from"], m["kind"]) for m in published] == [("system", "claimed"), ("counsellor", "message")]
+    assert published[-1]["name"] == "Eine Beraterin oder ein Berater von Landkreis Harz – Ausländerbehörde"
+    assert published[-1]["text"] == "Guten Tag, ich helfe Ihnen." and published[-1]["lang_note"] is None
     harz.post(f"/dashboard/cases/{case_id}/close", data={"csrf_token": token})
     with harz.app.state.session_factory() as db:
-        stored = db.scalar(select(CounsellorMessage))
-        assert stored.session_id == session_id and stored.event_id == published[-1]["id"]
+        stored = db.scalars(select(CaseEvent).where(CaseEvent.sender == "counsellor")).all()
+        assert [(e.session_id, e.text, str(e.id)) for e in stored] == [
+            (session_id, "Guten Tag, ich helfe Ihnen.", published[-1]["id"])]
         escalation = db.get(Escalation, case_id)
         assert escalation.status == "closed" and escalation.closed_at is not None
         actions = [a.action for a in db.scalars(select(AuditLog).where(AuditLog.escalation_id == case_id))]
