@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api import language
+from api import followup, language
 from api.db import make_engine, make_session_factory, upgrade_database
 from api.errors import error_response, install_error_handlers
 from api.ratelimit import SlidingWindowRateLimiter
@@ -90,14 +90,17 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     await run_in_threadpool(language.warm_up)
     # Closed cases past their retention period go once a day, the first time a minute after start-up.
     purge = asyncio.create_task(run_daily_purge(settings))
+    # Counsellors' replies nobody saw: an e-mail to the person who asked for one (api.followup).
+    notices = asyncio.create_task(followup.run_notices(app))
     try:
         async with httpx.AsyncClient() as http:
             app.state.http = http
             yield
     finally:
-        purge.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await purge
+        for task in (purge, notices):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         engine.dispose()
 
 
@@ -121,7 +124,7 @@ def create_app(settings: Optional[Settings] = None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware,
             allow_origins=list(settings.allowed_origins),
-            allow_methods=["GET", "POST", "DELETE"],
+            allow_methods=["GET", "POST", "PUT", "DELETE"],
             allow_headers=["Authorization", "Content-Type"],
         )
     # The widget script and its texts reach phones on slow connections; event streams stay unzipped.

@@ -49,11 +49,9 @@ class Settings:
     gateway_port: int = 8000
     #: Seconds the gateway waits for the engine before answering 503.
     engine_timeout: float = 20.0
-    #: Where the action server reaches the gateway (to record escalations).
-    gateway_url: str = "http://127.0.0.1:8000"
-    #: Shared secret of the gateway's /internal routes (header ``X-Internal-Token``); the action
-    #: server sends it. The default works in development only, like engine_token.
-    internal_token: str = "dev-internal-token"
+    #: The gateway's address as people and counsellors reach it (behind a proxy: the public one);
+    #: links in e-mails start with it.
+    public_url: str = "http://127.0.0.1:8000"
 
     # --- data --------------------------------------------------------------------------
     #: SQLAlchemy URL of the gateway's database (sessions, escalations, ...).
@@ -75,6 +73,25 @@ class Settings:
     dashboard_secure_cookies: int = 0
     #: Hours a dashboard login lasts.
     dashboard_session_hours: int = 12
+
+    # --- e-mail (api/mail.py) ----------------------------------------------------------------
+    #: SMTP server for the two e-mails that exist: "a reply is waiting" to a person who left an
+    #: address (with their consent), and "a new urgent case" to counsellors who asked for it.
+    #: Empty: no e-mail at all, and the widget does not offer it.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    #: "starttls" (port 587), "ssl" (port 465) or "none" (a relay on this host or the tests' server).
+    smtp_security: str = "starttls"
+    smtp_user: str = ""
+    smtp_password: str = ""
+    #: Sender address of both e-mails (required with smtp_host).
+    mail_from: str = ""
+    #: The web page that the link in "a reply is waiting" opens: any page that embeds the widget
+    #: (the widget reads the key from the link's #fragment). Empty: the gateway's own page.
+    resume_page_url: str = ""
+    #: Seconds a counsellor's reply may stay unseen by the person's widget before the e-mail goes:
+    #: someone with the chat open gets no e-mail.
+    reply_email_delay_seconds: int = 120
 
     # --- chat rules --------------------------------------------------------------------
     #: Longest accepted user message, in characters (longer: HTTP 413).
@@ -129,6 +146,11 @@ class Settings:
         return self.var_dir / "index"
 
     @property
+    def resume_page(self) -> str:
+        """The page the e-mail link opens (resume_page_url, else the gateway's own page)."""
+        return self.resume_page_url or self.public_url.rstrip("/") + "/"
+
+    @property
     def database_url(self) -> str:
         return self.app_db_url or f"sqlite:///{self.var_dir / 'app.db'}"
 
@@ -173,13 +195,12 @@ def load_settings(environ: "os._Environ[str] | dict | None" = None) -> Settings:
             "ADVISOR_DEV_ROUTES=1 is only allowed with ADVISOR_ENVIRONMENT=development "
             "(it lets anyone post messages into any conversation)."
         )
-    if settings.environment != "development" and settings.internal_token.lower() in _PLACEHOLDER_SECRETS | {
-        "dev-internal-token"
-    }:
-        raise SettingsError(
-            "ADVISOR_INTERNAL_TOKEN must be set to a real secret outside development "
-            "(ADVISOR_ENVIRONMENT=%s)." % settings.environment
-        )
+    if settings.smtp_security not in ("starttls", "ssl", "none"):
+        raise SettingsError("ADVISOR_SMTP_SECURITY must be starttls, ssl or none.")
+    if settings.smtp_host and "@" not in settings.mail_from:
+        raise SettingsError("ADVISOR_MAIL_FROM must be the sender address when ADVISOR_SMTP_HOST is set.")
+    if settings.reply_email_delay_seconds < 0:
+        raise SettingsError("ADVISOR_REPLY_EMAIL_DELAY_SECONDS must not be negative.")
     if settings.escalation_retention_days < 1:
         raise SettingsError("ADVISOR_ESCALATION_RETENTION_DAYS must be at least 1.")
     if settings.rate_limit_per_minute < 1:

@@ -50,6 +50,27 @@ WIDGET_TEXTS = {
     "retry": texts.WIDGET_RETRY,
     "delete_failed": texts.ERROR_DELETE_FAILED,
     "greeting": texts.GREET,
+    # human mode and coming back later; {name}, {count}, {days}, {email} are filled in by the widget
+    "talking_to": texts.WIDGET_TALKING_TO,
+    "unread": texts.WIDGET_UNREAD,
+    "followup_title": texts.WIDGET_FOLLOWUP_TITLE,
+    "keep": texts.WIDGET_KEEP,
+    "keep_hint": texts.WIDGET_KEEP_HINT,
+    "kept": texts.WIDGET_KEPT,
+    "forget": texts.WIDGET_FORGET,
+    "email_label": texts.WIDGET_EMAIL_LABEL,
+    "email_consent": texts.WIDGET_EMAIL_CONSENT,
+    "email_save": texts.WIDGET_EMAIL_SAVE,
+    "email_saved": texts.WIDGET_EMAIL_SAVED,
+    "email_stop": texts.WIDGET_EMAIL_STOP,
+    "email_stopped": texts.WIDGET_EMAIL_STOPPED,
+    "restored": texts.WIDGET_RESTORED,
+}
+
+#: Placeholders the widget fills in itself (the server cannot know the values).
+WIDGET_PLACEHOLDERS = {
+    "talking_to": ("{name}",), "unread": ("{count}",), "keep_hint": ("{days}",), "kept": ("{days}",),
+    "email_saved": ("{email}",),
 }
 
 #: The script has no versioned URL (the embed line never changes), so caches keep it briefly.

@@ -10,6 +10,12 @@
  * of the page. Plain ES2017, no build step, no third-party code.
  * Everything the bot or a counsellor sends is set with textContent, never parsed as HTML;
  * the only links are the https/http URLs of a message's "sources".
+ *
+ * Storage: the conversation lives in this tab's sessionStorage. Only when the person chooses
+ * "keep this chat on this device" (after a handoff) does localStorage hold the session id and
+ * token (not the messages) until the case's retention period ends; the widget then fetches the
+ * conversation from the server when the page is opened again. The link in a "reply waiting"
+ * e-mail (#sa-resume=<session>.<key> on any page with the widget) reopens it the same way.
  */
 (function () {
   "use strict";
@@ -23,6 +29,8 @@
   var BASE = new URL(".", script.src).href;
   var API = BASE + "api/v1/";
   var STORE = "sa-advisor:" + BASE;
+  var KEEP_STORE = "sa-advisor-keep:" + BASE; // localStorage, only with the person's consent
+  var RESUME = "sa-resume";
   var MAX_ITEMS = 150;
   var SVG = "http://www.w3.org/2000/svg";
   var ICONS = {
@@ -34,7 +42,7 @@
 
   var texts = null; // the UI texts in state.lang, from GET /api/v1/widget-texts
   var languages = null; // [{code, name, dir}] from GET /api/v1/languages
-  var state = load() || fresh(null, false);
+  var state = load() || fromKept() || fresh(null, false);
   var busy = false;
   var stream = null; // AbortController of the counsellor stream while it runs
   var streamFailures = 0;
@@ -44,6 +52,7 @@
   function fresh(lang, chosen) {
     return {
       session: null, lang: lang, chosen: chosen, open: false, items: [], cursor: null, listening: false,
+      human: null, unread: 0, notify: null, restore: false,
     };
   }
 
@@ -61,6 +70,7 @@
       state.items = state.items.slice(-MAX_ITEMS);
       sessionStorage.setItem(STORE, JSON.stringify(state));
     } catch (e) { /* private mode or full: the conversation still works, it just won't survive a reload */ }
+    refreshKept();
   }
 
   // --- talking to the gateway ----------------------------------------------------------------
@@ -163,6 +173,8 @@
     ui.launcher.setAttribute("aria-controls", "sa-panel");
     ui.launcher.appendChild(icon("chat"));
     ui.launcherText = ui.launcher.appendChild(el("span"));
+    ui.badge = ui.launcher.appendChild(el("span", "badge"));
+    ui.badge.hidden = true;
     wrap.appendChild(ui.launcher);
     return styled;
   }
@@ -189,6 +201,9 @@
     ui.subtitle.id = "sa-subtitle";
     ui.close = head.appendChild(button("icon-button close", function () { close(); }));
     ui.close.appendChild(icon("close"));
+    ui.human = panel.appendChild(el("p", "human"));
+    ui.human.setAttribute("role", "status");
+    ui.human.hidden = true;
 
     var bar = panel.appendChild(el("div", "bar"));
     ui.langLabel = bar.appendChild(el("label"));
@@ -262,6 +277,7 @@
     if (languages) fillLanguages(languages);
     renderHistory();
     setTyping(false);
+    setHuman(state.human);
   }
 
   function applyTexts(data) {
@@ -271,6 +287,7 @@
     ui.wrap.lang = data.lang;
     ui.wrap.dir = data.dir;
     ui.launcherText.textContent = texts.launcher;
+    showUnread();
     if (ui.panel) applyPanelTexts();
   }
 
@@ -293,6 +310,7 @@
     ui.input.placeholder = texts.input_hint;
     ui.send.textContent = texts.send;
     ui.select.value = state.lang;
+    setHuman(state.human);
     // Sender names inside earlier messages (for screen readers) follow the new language too.
     Array.prototype.forEach.call(ui.log.querySelectorAll("[data-who]"), function (node) {
       node.textContent = texts[node.getAttribute("data-who")] || "";
@@ -352,6 +370,7 @@
   }
 
   function renderItem(item) {
+    if (item.kind === "followup") return renderFollowup(item);
     var node = el("li", "msg " + item.kind);
     if (item.lang) node.lang = item.lang;
     node.dir = item.kind === "user" ? "auto" : item.dir || "auto";
@@ -367,6 +386,7 @@
       hidden.setAttribute("data-who", kind);
     }
     if (item.text) node.appendChild(el("p", "text", item.text));
+    if (item.lang_note) node.appendChild(el("p", "lang-note", item.lang_note));
     var sources = (item.sources || []).filter(function (s) { return webLink(s.url) && s.title; });
     if (sources.length) {
       var box = node.appendChild(el("div", "sources"));
@@ -460,7 +480,7 @@
     if (typed) ui.input.value = "";
     var pending = show({ kind: "user", text: shown }, false);
     pending.classList.add("pending");
-    setTyping(true);
+    setTyping(!state.human); // a person does not answer at once: no "writing …" then
     var retry = function () { send(payload, shown, typed); };
     var failed = function (message, canRetry) {
       pending.remove();
@@ -483,6 +503,8 @@
         pending.remove();
         var asked = show({ kind: "user", text: shown }, true);
         var reply = result.data;
+        var handoff = (reply.meta || {}).handoff || {};
+        setHuman(handoff.human || null);
         reply.messages.forEach(function (message) {
           show({
             kind: "bot", lang: reply.lang, dir: reply.dir, text: message.text, buttons: message.buttons,
@@ -492,6 +514,9 @@
         // Start reading at the question, not at the end of a long answer.
         ui.scroll.scrollTop = asked.offsetTop - 8;
         var meta = reply.meta || {};
+        if (handoff.escalation_id && handoff.followup && !hasFollowup()) {
+          show({ kind: "followup", days: handoff.followup.keep_days, email: !!handoff.followup.email }, true);
+        }
         if (meta.topic === "handoff" || meta.handoff) {
           state.listening = true; // a counsellor may answer from now on
           save();
@@ -518,8 +543,16 @@
   function showPublished(message) {
     if (!message || typeof message.text !== "string") return;
     state.cursor = message.id || state.cursor;
+    if (message.kind === "claimed" || message.kind === "taken_over") setHuman({ name: message.name || "" });
+    else if (["handed_back", "released", "closed", "transferred"].indexOf(message.kind) >= 0) setHuman(null);
     show({ kind: message.from === "counsellor" ? "counsellor" : "notice", text: message.text,
-           name: typeof message.name === "string" ? message.name : null }, true);
+           name: typeof message.name === "string" ? message.name : null,
+           lang_note: typeof message.lang_note === "string" ? message.lang_note : null }, true);
+    if (!state.open) {
+      state.unread += 1; // a person answered while the chat was minimised: the launcher says so
+      save();
+      showUnread();
+    }
   }
 
   function listen() {
@@ -602,6 +635,225 @@
     pollTimer = null;
   }
 
+  // --- human mode, coming back later -----------------------------------------------------------
+  // A counsellor who claims the case talks with the person here ("human mode"): the bar under the
+  // title says who, until the conversation goes back to the chatbot. After a handoff the person may
+  // keep the chat on this device and/or leave an e-mail address; the conversation then comes back
+  // from the server (GET .../history) when the page is opened again or the e-mail's link is followed.
+
+  function setHuman(human) {
+    state.human = human && typeof human.name === "string" ? { name: human.name } : null;
+    if (!ui.human || !texts) return;
+    ui.human.hidden = !state.human;
+    ui.human.textContent = state.human ? texts.talking_to.replace("{name}", state.human.name) : "";
+    ui.typingText.textContent = texts.typing;
+  }
+
+  function showUnread() {
+    if (!ui.badge || !texts) return;
+    ui.badge.hidden = !state.unread;
+    ui.badge.textContent = state.unread ? String(state.unread) : "";
+    var label = texts.launcher + (state.unread ? " – " + texts.unread.replace("{count}", state.unread) : "");
+    ui.launcher.setAttribute("aria-label", label);
+  }
+
+  function readKept() {
+    try {
+      var kept = JSON.parse(localStorage.getItem(KEEP_STORE) || "null");
+      if (kept && kept.session && kept.expires > Date.now()) return kept;
+      if (kept) localStorage.removeItem(KEEP_STORE); // the retention period is over
+    } catch (e) { /* storage blocked */ }
+    return null;
+  }
+
+  function fromKept() {
+    var kept = readKept();
+    if (!kept) return null;
+    var restored = fresh(kept.lang || null, !!kept.chosen);
+    restored.session = kept.session;
+    restored.seen = kept.cursor || null;
+    restored.restore = true; // fetch the conversation from the server at start
+    return restored;
+  }
+
+  function refreshKept() {
+    // The kept record follows the session (a new token after the e-mail link, another language).
+    var kept = readKept();
+    if (!kept) return;
+    if (!state.session) { forgetKept(); return; }
+    kept.session = state.session;
+    kept.lang = state.lang;
+    kept.chosen = state.chosen;
+    if (state.open || !kept.cursor) kept.cursor = state.cursor; // what the person has seen
+    try { localStorage.setItem(KEEP_STORE, JSON.stringify(kept)); } catch (e) { /* fine */ }
+  }
+
+  function keepHere(days) {
+    if (!state.session) return false;
+    try {
+      localStorage.setItem(KEEP_STORE, JSON.stringify({
+        session: state.session, lang: state.lang, chosen: state.chosen, cursor: state.cursor,
+        expires: Date.now() + days * 24 * 3600 * 1000,
+      }));
+      return true;
+    } catch (e) {
+      return false;
+    }
+  }
+
+  function forgetKept() {
+    try { localStorage.removeItem(KEEP_STORE); } catch (e) { /* nothing kept */ }
+  }
+
+  function hasFollowup() {
+    return state.items.some(function (item) { return item.kind === "followup"; });
+  }
+
+  function renderFollowup(item) {
+    var node = el("li", "msg followup");
+    var box = node.appendChild(el("section", "followup-box"));
+    box.setAttribute("aria-labelledby", "sa-followup");
+    var title = box.appendChild(el("h3", null, texts.followup_title));
+    title.id = "sa-followup";
+    var days = item.days || 0;
+    // Keep this chat on this device.
+    var keepBox = box.appendChild(el("div", "followup-part"));
+    var keepText = keepBox.appendChild(el("p"));
+    var keepButton = keepBox.appendChild(button("secondary keep", function () {
+      if (readKept()) {
+        forgetKept();
+      } else if (!keepHere(days)) {
+        showAlert(texts.network_error);
+      }
+      paintKeep();
+    }));
+    function paintKeep() {
+      var kept = !!readKept();
+      keepText.textContent = (kept ? texts.kept : texts.keep_hint).replace("{days}", days);
+      keepButton.textContent = kept ? texts.forget : texts.keep;
+    }
+    paintKeep();
+    // An e-mail when a reply is waiting.
+    if (item.email) box.appendChild(renderNotify());
+    return node;
+  }
+
+  function renderNotify() {
+    var part = el("form", "followup-part notify");
+    part.noValidate = true;
+    var status = el("p", "notify-status");
+    status.setAttribute("role", "status");
+    var label = part.appendChild(el("label", null, texts.email_label));
+    var input = part.appendChild(el("input"));
+    input.type = "email";
+    input.autocomplete = "email";
+    input.id = label.htmlFor = "sa-email";
+    var consentRow = part.appendChild(el("p", "consent"));
+    var consent = consentRow.appendChild(el("input"));
+    consent.type = "checkbox";
+    consent.id = "sa-email-consent";
+    var consentLabel = consentRow.appendChild(el("label", null, texts.email_consent));
+    consentLabel.htmlFor = consent.id;
+    var submitButton = part.appendChild(el("button", "secondary", texts.email_save));
+    submitButton.type = "submit";
+    var stop = part.appendChild(button("link-button stop", function () {
+      call("DELETE", "sessions/" + encodeURIComponent(state.session.session_id) + "/notify").then(function (result) {
+        if (result.status !== 204) throw result;
+        state.notify = null;
+        paint(texts.email_stopped);
+        input.focus();
+      }).catch(function (error) { paint(error && error.status ? serverMessage(error) : texts.network_error); });
+    }));
+    stop.textContent = texts.email_stop;
+    part.appendChild(status);
+    function paint(message) {
+      var on = !!(state.notify && state.notify.email);
+      label.hidden = input.hidden = consentRow.hidden = submitButton.hidden = on;
+      stop.hidden = !on;
+      status.textContent = message || (on ? texts.email_saved.replace("{email}", state.notify.email) : "");
+      save();
+    }
+    part.addEventListener("submit", function (event) {
+      event.preventDefault();
+      if (!state.session) return;
+      call("PUT", "sessions/" + encodeURIComponent(state.session.session_id) + "/notify",
+           { email: input.value.trim(), consent: consent.checked }).then(function (result) {
+        if (result.status !== 200) throw result;
+        state.notify = { email: result.data.email };
+        input.value = "";
+        paint();
+      }).catch(function (error) { paint(error && error.status ? serverMessage(error) : texts.network_error); });
+    });
+    paint();
+    return part;
+  }
+
+  // The e-mail link (#sa-resume=<session>.<key>) or a kept chat: fetch the conversation.
+  function comeBack() {
+    var match = /(?:^#|&)sa-resume=([A-Za-z0-9]+)\.([A-Za-z0-9_-]+)/.exec(location.hash || "");
+    var start = Promise.resolve(state.restore);
+    if (match) {
+      try { history.replaceState(null, "", location.pathname + location.search); } catch (e) { /* fine */ }
+      start = fetch(API + "sessions/" + encodeURIComponent(match[1]) + "/resume", {
+        method: "POST", headers: { "Content-Type": "application/json" }, credentials: "omit",
+        cache: "no-store", body: JSON.stringify({ key: match[2] }),
+      }).then(function (response) {
+        return response.json().then(function (data) { return { status: response.status, data: data }; });
+      }).then(function (result) {
+        if (result.status !== 200) {
+          open(false);
+          showAlert(serverMessage(result), null);
+          return false;
+        }
+        stopListening();
+        var lang = state.lang;
+        var chosen = state.chosen;
+        state = fresh(lang, chosen);
+        state.session = { session_id: result.data.session_id, token: result.data.token };
+        return true;
+      }, function () { return false; });
+    }
+    return start.then(function (restore) {
+      if (!restore || !state.session) return;
+      return call("GET", "sessions/" + encodeURIComponent(state.session.session_id) + "/history")
+        .then(function (result) {
+          if (result.status === 401 || result.status === 404) {
+            forgetKept(); // deleted, expired, or opened on another device since
+            state = fresh(state.lang, state.chosen);
+            save();
+            return;
+          }
+          if (result.status !== 200) return;
+          var data = result.data;
+          var seen = Number(state.seen || 0);
+          state.unread = match ? 0 : data.items.filter(function (item) {
+            return item.id && Number(item.id) > seen; // answered while the page was closed
+          }).length;
+          state.items = data.items.map(function (item) {
+            return item.kind === "bot" ? item : { kind: item.kind, text: item.text, name: item.name || null,
+                                                  lang_note: item.lang_note || null };
+          });
+          if (data.followup) state.items.push({ kind: "followup", days: data.followup.keep_days,
+                                                email: !!data.followup.email });
+          state.cursor = data.cursor;
+          state.listening = true;
+          state.restore = false;
+          state.notify = data.notify && data.notify.email ? { email: data.notify.email } : null;
+          if (data.lang && data.lang !== state.lang) state.lang = data.lang;
+          save();
+          ensurePanel();
+          renderHistory();
+          setHuman(data.human);
+          showUnread();
+          if (match) {
+            open(false); // the person followed the e-mail's link to read the answer
+            announce(texts.restored);
+          }
+          if (data.lang) return switchTexts(data.lang).catch(function () {});
+        }, function () { /* offline: the kept session stays for the next visit */ });
+    });
+  }
+
   // --- deleting ------------------------------------------------------------------------------
 
   function askDelete() {
@@ -622,11 +874,14 @@
       // 401/404: the server no longer has it either.
       if ([204, 401, 404].indexOf(result.status) < 0) throw result;
       stopListening();
+      forgetKept();
       var open = state.open;
       state = fresh(state.lang, state.chosen);
       state.open = open;
       save();
       renderHistory();
+      setHuman(null);
+      showUnread();
       ui.confirm.hidden = true;
       showAlert("");
       announce(texts.deleted);
@@ -647,6 +902,7 @@
     ui.panel.hidden = false;
     ui.launcher.hidden = true;
     ui.launcher.setAttribute("aria-expanded", "true");
+    if (state.unread) { state.unread = 0; save(); showUnread(); }
     // An empty conversation starts at the top, where the privacy notice is.
     ui.scroll.scrollTop = state.items.length ? ui.scroll.scrollHeight : 0;
     if (focus) ui.input.focus();
@@ -690,7 +946,7 @@
       applyTexts(results[1]);
       ui.wrap.hidden = false;
       if (state.open) open(false);
-      listen();
+      comeBack().then(listen);
       // A task queued from the frame callback runs once that frame, the first with the button,
       // has been painted.
       requestAnimationFrame(function () {
