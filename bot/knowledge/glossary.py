@@ -157,13 +157,16 @@ def _compile(form: str, lang: str) -> Pattern:
 
 # --- reading the glossary ---------------------------------------------------------------------
 
-def glossary_path(knowledge_dir: Path) -> Path:
-    return Path(knowledge_dir) / GLOSSARY_FILE
+def glossary_path(knowledge_dir: Path, file_name: str = GLOSSARY_FILE) -> Path:
+    return Path(knowledge_dir) / file_name
 
 
-def read_glossary(knowledge_dir: Path) -> Tuple[Optional[Glossary], List[Problem]]:
-    """The glossary of ``knowledge_dir`` (None when there is no file) and its problems."""
-    path = glossary_path(knowledge_dir)
+def read_glossary(knowledge_dir: Path, file_name: str = GLOSSARY_FILE) -> Tuple[Optional[Glossary], List[Problem]]:
+    """The glossary of ``knowledge_dir`` (None when there is no file) and its problems.
+
+    ``file_name``: another file in the same format (knowledge/professions.yml, bot.case_summary).
+    """
+    path = glossary_path(knowledge_dir, file_name)
     if not path.exists():
         return None, []
     problems: List[Problem] = []
@@ -200,9 +203,9 @@ def read_glossary(knowledge_dir: Path) -> Tuple[Optional[Glossary], List[Problem
     return Glossary(terms, path), problems
 
 
-def load_glossary(knowledge_dir: Path) -> Glossary:
+def load_glossary(knowledge_dir: Path, file_name: str = GLOSSARY_FILE) -> Glossary:
     """The glossary (empty when there is none); ValueError naming the problems when it is broken."""
-    glossary, problems = read_glossary(knowledge_dir)
+    glossary, problems = read_glossary(knowledge_dir, file_name)
     if problems:
         raise ValueError("\n".join(p.format() for p in problems))
     return glossary or Glossary([])
