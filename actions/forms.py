@@ -6,8 +6,13 @@
   form ends; unknown → asked once more, then ``statewide`` (the WelcomeCenter).
 - ``handoff_consent``: yes/no (intents affirm/deny, the buttons send them); anything else asks again.
 
-Every answer to a question fills some slot, so the form is never rejected by an answer; only
-``cancel`` leaves it (rule in bot/data/rules.yml).
+What is no answer is not taken as one:
+- asking for a person again ("I want a person" at the place question) leaves the note ``on_the_way``
+  and the question says "yes, I am connecting you; I need this first" (no failed place attempt);
+- a greeting, thanks, yes/no at the place question: the question again, no failed attempt;
+- a question on a topic (or a topic button) is not filled into the form: the form rejects it, the bot
+  answers it (rules "... in the middle of the handoff") and then asks its question again;
+- ``cancel`` leaves the form (rule in bot/data/rules.yml).
 """
 
 from __future__ import annotations
@@ -19,15 +24,31 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
-from actions.context import read_turn
-from actions.handoff import OUTSIDE, STATEWIDE
+from actions.context import Turn, read_turn
+from actions.handoff import NOTE_NOT_A_PLACE, NOTE_ON_THE_WAY, OUTSIDE, STATEWIDE
+from bot import urgency
 from bot.contacts.names import name_keys
 from bot.contacts.places import AMBIGUOUS, FOUND, OUTSIDE as PLACE_OUTSIDE, resolve_place
 
 #: Slots the extraction sets beside the required ones; rasa-sdk would drop them (see below).
-HELPER_SLOTS = ("place_question", "place_attempts", "handoff_retries")
+HELPER_SLOTS = ("place_question", "place_attempts", "handoff_retries", "form_note", "place_name")
 #: Unknown places accepted before the state-wide WelcomeCenter is offered instead.
 MAX_PLACE_ATTEMPTS = 2
+#: Questions the bot answers in the middle of the form (rules in bot/data/rules.yml), then asks again.
+QUESTION_INTENTS = frozenset({"ask_recognition", "ask_residence", "ask_language_course", "ask_eu_employment",
+                              "ask_living", "out_of_scope", "more_detail"})
+#: Below this, a "question" is more likely a misspelt answer.
+QUESTION_CONFIDENCE = 0.5
+#: Replies that answer neither question (the question comes again, nothing is counted).
+NOT_AN_ANSWER = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"})
+
+
+def asks_for_person(turn: Turn) -> bool:
+    return turn.intent == "request_human" or (not turn.text.startswith("/") and urgency.wants_person(turn.text))
+
+
+def is_question(turn: Turn) -> bool:
+    return turn.intent in QUESTION_INTENTS and (turn.text.startswith("/") or turn.confidence >= QUESTION_CONFIDENCE)
 
 
 def _place_text(tracker: Tracker) -> str:
@@ -83,14 +104,17 @@ class ValidateHandoffForm(FormValidationAction):
         if candidates and requested:
             code = _pick_candidate(text, candidates)
             if code:
-                return {"district_code": code, "place_question": None}
+                name = next((place for place, c, _district in candidates if c == code), None)
+                return {"district_code": code, "place_question": None, "place_name": name}
             if question.get("plz"):
                 combined = resolve_place(f"{question['plz']} {text}")
                 if combined.status == FOUND:
-                    return {"district_code": combined.district_code, "place_question": None}
+                    return {"district_code": combined.district_code, "place_question": None,
+                            "place_name": combined.place}
         resolution = resolve_place(text)
         if resolution.status == FOUND:
-            return {"district_code": resolution.district_code, "place_question": None, "place_attempts": 0}
+            return {"district_code": resolution.district_code, "place_question": None, "place_attempts": 0,
+                    "place_name": resolution.place}
         if resolution.status == PLACE_OUTSIDE:
             return {"district_code": OUTSIDE, "place_question": None}
         if resolution.status == AMBIGUOUS:
@@ -98,6 +122,12 @@ class ValidateHandoffForm(FormValidationAction):
                                        "candidates": [list(c) for c in resolution.candidates]}}
         if not requested:
             return {}  # the message that started the form named no place: the form asks
+        if asks_for_person(turn):
+            return {"form_note": NOTE_ON_THE_WAY}
+        if is_question(turn):
+            return {}  # rejected: the bot answers the question, then the form asks again
+        if turn.intent in NOT_AN_ANSWER:
+            return {"form_note": NOTE_NOT_A_PLACE}
         attempts = int(tracker.get_slot("place_attempts") or 0) + 1
         if attempts >= MAX_PLACE_ATTEMPTS:
             return {"district_code": STATEWIDE, "place_question": None, "place_attempts": attempts}
@@ -107,11 +137,16 @@ class ValidateHandoffForm(FormValidationAction):
                                       domain: Dict[Text, Any]) -> Dict[Text, Any]:
         if tracker.get_slot("requested_slot") != "handoff_consent":
             return {}
-        intent = read_turn(tracker).intent
+        turn = read_turn(tracker)
+        intent = turn.intent
         if intent == "affirm":
             return {"handoff_consent": True}
         if intent == "deny":
             return {"handoff_consent": False}
         if intent == "cancel":
             return {}
+        if asks_for_person(turn):
+            return {"form_note": NOTE_ON_THE_WAY}
+        if is_question(turn):
+            return {}  # rejected: answered, then the consent question again
         return {"handoff_retries": int(tracker.get_slot("handoff_retries") or 0) + 1}

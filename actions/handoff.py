@@ -3,8 +3,12 @@
 Flow (rules in bot/data/rules.yml): a trigger → ``action_handoff_start`` (intro, or an "act now"
 message for urgent cases) → ``handoff_form`` asks only for what it lacks: the place
 (``district_code``, validated in actions/forms.py) and consent (``handoff_consent``) →
-``action_handoff`` records the escalation (only with consent) and shows the contact card.
-``action_handoff_cancel`` stops it at any step. ``district_code`` holds a Kreisschlüssel, or
+``action_handoff`` returns the escalation (only with consent) in its reply for the gateway to record
+(api.escalations: exactly once per conversation and office) and shows the contact card, how and when
+the office answers, and what the person can do meanwhile. ``action_handoff_cancel`` stops it at any
+step. A consent button pressed again later (after a crash the person retries) sends the same
+escalation again, so the gateway finds it and the person sees the confirmation again
+(``answer_stale_consent``). ``district_code`` holds a Kreisschlüssel, or
 ``outside`` (not in Sachsen-Anhalt: the form ends without asking consent) or ``statewide``
 (place not found twice: the WelcomeCenter).
 """
@@ -14,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import re
+import uuid
 from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
@@ -22,9 +27,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import runtime
 from actions.context import Turn, read_turn
-from actions.escalation import german_summary, post_escalation, shown_articles, user_summary
-from actions.messages import button, send
-from bot import texts, urgency
+from actions.escalation import person_messages, shown_articles, user_summary
+from actions.messages import button, send, talk_to_person_button
+from bot import case_summary, texts, urgency
 from bot.contacts.card import contact_card
 from bot.contacts.directory import ContactsError, Directory, find_responsible_contact, load_directory
 from bot.contacts.districts import DISTRICTS, is_district_code
@@ -58,7 +63,10 @@ _AUTHORITY_CUES = re.compile(
 _directory: Optional[Directory] = None
 
 # Slots the form uses; reset when a handoff ends so the next one asks again.
-FORM_STATE_SLOTS = ("handoff_consent", "place_question", "place_attempts", "handoff_retries", "handoff_urgency")
+FORM_STATE_SLOTS = ("handoff_consent", "place_question", "place_attempts", "handoff_retries", "handoff_urgency",
+                    "form_note")
+#: Notes the form's validation leaves for the next question (actions/forms.py).
+NOTE_ON_THE_WAY, NOTE_NOT_A_PLACE = "on_the_way", "not_a_place"
 
 
 _directory_stamp: Optional[tuple] = None
@@ -183,8 +191,14 @@ class ActionAskDistrictCode(Action):
         turn = read_turn(tracker)
         question = tracker.get_slot("place_question") or {}
         candidates = question.get("candidates") or []
+        note = tracker.get_slot("form_note")
         buttons = []
-        if candidates:
+        if note:
+            # "I want a person" (or "hello") at the place question: not a place, no failed attempt.
+            text = translate(turn.lang, texts.ASK_PLACE)
+            if note == NOTE_ON_THE_WAY:
+                text = translate(turn.lang, texts.HANDOFF_ON_THE_WAY) + "\n\n" + text
+        elif candidates:
             text = translate(turn.lang, texts.ASK_PLACE_WHICH)
             plz = question.get("plz") or ""
             for place, _code, district in candidates:
@@ -196,7 +210,7 @@ class ActionAskDistrictCode(Action):
         else:
             text = translate(turn.lang, texts.ASK_PLACE)
         send(dispatcher, turn, text, "handoff", buttons=buttons)
-        return []
+        return [SlotSet("form_note", None)] if note else []
 
 
 class ActionAskHandoffConsent(Action):
@@ -210,7 +224,10 @@ class ActionAskHandoffConsent(Action):
         turn = read_turn(tracker)
         contact = responsible_contact(tracker)
         lines = []
-        if (tracker.get_slot("handoff_retries") or 0) > 0:
+        note = tracker.get_slot("form_note")
+        if note == NOTE_ON_THE_WAY:
+            lines.append(translate(turn.lang, texts.HANDOFF_ON_THE_WAY))
+        elif (tracker.get_slot("handoff_retries") or 0) > 0:
             lines.append(translate(turn.lang, texts.ASK_CONSENT_AGAIN))
         elif tracker.get_slot("district_code") == STATEWIDE:
             lines.append(translate(turn.lang, texts.PLACE_STATEWIDE))
@@ -220,7 +237,26 @@ class ActionAskHandoffConsent(Action):
         buttons = [button(turn.lang, texts.BUTTON_CONSENT_YES, "/affirm"),
                    button(turn.lang, texts.BUTTON_CONSENT_NO, "/deny")]
         send(dispatcher, turn, "\n\n".join(lines), "handoff", buttons=buttons)
-        return []
+        return [SlotSet("form_note", None)] if note else []
+
+
+def when_and_how(contact, lang: str) -> str:
+    """How the answer comes and roughly when: the office's opening hours where they are confirmed."""
+    hours = contact_card(contact, lang).get("opening_hours") or []
+    day_lines = [line for line in hours if any(ch.isdigit() for ch in line)]
+    if day_lines:
+        return translate(lang, texts.HANDOFF_ANSWER_HOURS, hours="; ".join(day_lines))
+    return translate(lang, texts.HANDOFF_ANSWER_NO_HOURS)
+
+
+def confirmation(lang: str, contact, urgent: bool) -> str:
+    """The text after a recorded handoff: done, how and when the answer comes, how to come back."""
+    first = translate(lang, texts.HANDOFF_RECORDED, office=quote(contact.name, lang))
+    if urgent:
+        first += " " + translate(lang, texts.HANDOFF_CONTACT_TODAY)
+    lines = [first, when_and_how(contact, lang), translate(lang, texts.HANDOFF_COME_BACK),
+             translate(lang, texts.HANDOFF_CONTACT_ALSO)]
+    return "\n\n".join(lines)
 
 
 class ActionHandoff(Action):
@@ -244,44 +280,77 @@ class ActionHandoff(Action):
         topic = tracker.get_slot("last_topic")
         kind = tracker.get_slot("handoff_urgency")
         contact = responsible_contact(tracker)
-        escalation_id = None
+        events = reset_events(keep_district=district_code is not None)
+        handoff: Dict[str, Any] = {"escalation_id": None, "contact_id": contact.id, "district_code": district_code}
         if tracker.get_slot("handoff_consent") is True:
-            escalation_id = await post_escalation(self._payload(tracker, turn, contact, district_code, topic, kind))
-            message = texts.HANDOFF_SHARED if escalation_id else texts.HANDOFF_RECORD_FAILED
+            # The gateway records it from this reply and fills in the id (api.escalations); the slot
+            # keeps it, so a retried "yes" can send the very same escalation again.
+            record = escalation_record(tracker, turn, contact, district_code, topic, kind)
+            handoff["record"] = record
+            events.append(SlotSet("handoff_record", record))
+            text = confirmation(turn.lang, contact, urgency.is_urgent(kind))
         else:
             # No consent: nothing is stored, but the user still learns whom to contact.
-            message = texts.HANDOFF_NOT_SHARED
-        lines = [translate(turn.lang, message, office=quote(contact.name, turn.lang))]
-        if urgency.is_urgent(kind):
-            lines.append(translate(turn.lang, texts.HANDOFF_CONTACT_TODAY))
-        send(dispatcher, turn, " ".join(lines), "handoff", contact=contact_card(contact, turn.lang),
-             handoff={"escalation_id": escalation_id, "contact_id": contact.id, "district_code": district_code})
-        return reset_events(keep_district=district_code is not None)
+            text = translate(turn.lang, texts.HANDOFF_NOT_SHARED, office=quote(contact.name, turn.lang))
+            if urgency.is_urgent(kind):
+                text += " " + translate(turn.lang, texts.HANDOFF_CONTACT_TODAY)
+        send(dispatcher, turn, text, "handoff", contact=contact_card(contact, turn.lang), handoff=handoff)
+        return events
 
-    @staticmethod
-    def _payload(tracker: Tracker, turn: Turn, contact, district_code, topic, kind) -> Dict[str, Any]:
-        events = tracker.events or []
-        titles = []
-        try:
-            kb = runtime.knowledge_base()
-            for article_id in shown_articles(events):
-                article = kb.article(article_id, "de")
-                if article is not None:
-                    titles.append(article.title)
-        except Exception:  # no index: the summary names no articles
-            pass
-        return {
-            "session_id": tracker.sender_id,
-            "lang": turn.lang,
-            "district_code": district_code,
-            "topic": topic or "general",
-            "contact_id": contact.id,
-            "summary_de": german_summary(topic, district_code, turn.lang, kind, titles, contact.name),
-            "summary_user": user_summary(events),
-            "consent": True,
-            "consent_at": dt.datetime.now(dt.timezone.utc).isoformat(),
-            "urgent": urgency.is_urgent(kind),
-        }
+
+def _article_titles(events) -> List[str]:
+    titles = []
+    try:
+        kb = runtime.knowledge_base()
+        for article_id in shown_articles(events):
+            article = kb.article(article_id, "de")
+            if article is not None:
+                titles.append(article.title)
+    except Exception:  # no index: the summary names no articles
+        pass
+    return titles
+
+
+def escalation_record(tracker: Tracker, turn: Turn, contact, district_code, topic, kind) -> Dict[str, Any]:
+    """What the gateway records (api.escalations.EscalationRequest), with this handoff's own key."""
+    events = tracker.events or []
+    facts = case_summary.extract_facts(person_messages(events), turn.lang,
+                                       case_summary.vocabulary(runtime.settings().knowledge_dir),
+                                       topic=topic, urgency_kind=kind)
+    summary = case_summary.german_summary(facts, district_code, tracker.get_slot("place_name"),
+                                          _article_titles(events), contact.name)
+    return {
+        "request_key": uuid.uuid4().hex,
+        "lang": turn.lang,
+        "district_code": district_code,
+        "topic": topic or "general",
+        "contact_id": contact.id,
+        "summary_de": summary,
+        "summary_user": user_summary(events),
+        "consent": True,
+        "consent_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+        "urgent": urgency.is_urgent(kind),
+    }
+
+
+def answer_stale_consent(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn) -> List[Dict[str, Any]]:
+    """A consent button pressed when no consent question is open.
+
+    "Yes" after a handoff the person agreed to (typically a retry after a network error): the same
+    escalation again (the gateway finds the case it recorded, or records it now if the first reply
+    never reached it) and the confirmation with the contact card. Anything else: that question is closed.
+    """
+    record = tracker.get_slot("handoff_record")
+    contact = directory().get(record.get("contact_id")) if isinstance(record, dict) else None
+    if turn.intent == "affirm" and contact is not None:
+        text = confirmation(turn.lang, contact, bool(record.get("urgent")))
+        send(dispatcher, turn, text, "handoff", contact=contact_card(contact, turn.lang),
+             handoff={"escalation_id": None, "contact_id": contact.id,
+                      "district_code": record.get("district_code"), "record": record})
+        return []
+    send(dispatcher, turn, translate(turn.lang, texts.STALE_BUTTON), "handoff",
+         buttons=[talk_to_person_button(turn.lang)])
+    return []
 
 
 class ActionHandoffCancel(Action):

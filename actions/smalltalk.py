@@ -35,6 +35,11 @@ class ActionSmalltalk(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         turn = read_turn(tracker)
+        if turn.intent in ("affirm", "deny") and turn.text.startswith("/"):
+            # The consent buttons are the only ones that send these; no consent question is open now.
+            from actions.handoff import answer_stale_consent
+
+            return answer_stale_consent(dispatcher, tracker, turn)
         message = _REPLIES.get(turn.intent, texts.ASK_TOPIC)
         buttons = []
         if turn.intent in ("greet", "affirm", "deny"):

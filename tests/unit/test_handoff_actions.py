@@ -1,4 +1,5 @@
-"""The handoff actions through rasa-sdk's executor: place, consent, card, escalation, cancel, urgency."""
+"""The handoff actions through rasa-sdk's executor: place, consent, card, the escalation in the reply, cancel,
+urgency, answers that are no answers, stale consent buttons."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ DOMAIN = {"forms": {"handoff_form": {"required_slots": ["district_code", "handof
 
 
 def run(action: str, text: str, intent: str = "request_human", lang: str = "en", slots=None,
-        entities=None, requested_slot=None, history=()):
+        entities=None, requested_slot=None, history=(), confidence: float = 0.9):
     executor = ActionExecutor()
     executor.register_package("actions")
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.9}, "entities": entities or []}
+    latest = {"text": text, "intent": {"name": intent, "confidence": confidence}, "entities": entities or []}
     slots = dict(slots or {})
     slots["requested_slot"] = requested_slot
     events = list(history) + [{"event": "user", "text": text, "parse_data": latest, "metadata": {"lang": lang}}]
@@ -36,17 +37,9 @@ def run(action: str, text: str, intent: str = "request_human", lang: str = "en",
     return replies, slot_events
 
 
-@pytest.fixture
-def recorded(monkeypatch):
-    """Escalations the action would send the gateway."""
-    sent = []
-
-    async def fake_post(payload):
-        sent.append(payload)
-        return "esc-1"
-
-    monkeypatch.setattr(handoff, "post_escalation", fake_post)
-    return sent
+def record_of(reply):
+    """The escalation the action asks the gateway to record (api.escalations), or None."""
+    return (reply["meta"]["handoff"] or {}).get("record")
 
 
 def test_place_in_the_first_message_fills_the_district():
@@ -57,6 +50,8 @@ def test_place_in_the_first_message_fills_the_district():
 def test_a_postcode_answer_fills_the_district():
     _, slots = run("validate_handoff_form", "38855", intent="inform_location", requested_slot="district_code")
     assert slots["district_code"] == "15085"
+    _, slots = run("validate_handoff_form", "Wernigerode", intent="inform_location", requested_slot="district_code")
+    assert slots["district_code"] == "15085" and slots["place_name"] == "Wernigerode"
 
 
 def test_an_ambiguous_postcode_asks_which_town_with_buttons():
@@ -88,11 +83,11 @@ def test_outside_sachsen_anhalt_ends_the_form_with_federal_information_only():
 
 
 def test_an_unknown_place_is_asked_again_once_then_the_welcomecenter():
-    _, slots = run("validate_handoff_form", "somewhere nice", requested_slot="district_code")
+    _, slots = run("validate_handoff_form", "somewhere nice", intent="nlu_fallback", requested_slot="district_code")
     assert slots["place_attempts"] == 1 and "district_code" not in slots
     [reply], _ = run("action_ask_district_code", "x", slots={"place_attempts": 1})
     assert reply["text"] == translate("en", texts.ASK_PLACE_AGAIN)
-    _, slots = run("validate_handoff_form", "still nowhere", slots={"place_attempts": 1},
+    _, slots = run("validate_handoff_form", "still nowhere", intent="inform_location", slots={"place_attempts": 1},
                    requested_slot="district_code")
     assert slots["district_code"] == "statewide"
     [reply], _ = run("action_ask_handoff_consent", "x", slots={"district_code": "statewide"})
@@ -120,46 +115,131 @@ def test_another_answer_to_the_consent_question_asks_again():
     assert "handoff_consent" not in slots and slots["handoff_retries"] == 1
 
 
-def test_with_consent_the_escalation_is_recorded_and_the_card_shown(recorded):
-    question = {"event": "user", "text": "Wie bekomme ich die Blaue Karte?",
+def test_with_consent_the_escalation_travels_back_in_the_reply_with_the_card():
+    question = {"event": "user", "text": "Ich bin Pflegefachkraft aus Indien. Wie bekomme ich die Blaue Karte?",
                 "parse_data": {"intent": {"name": "ask_residence"}}}
     [reply], slots = run("action_handoff", "/affirm", intent="affirm", lang="de", history=[question],
                          slots={"district_code": "15082", "handoff_consent": True, "last_topic": "residence",
-                                "handoff_urgency": "permit_expiry"})
-    [payload] = recorded
+                                "handoff_urgency": "permit_expiry", "place_name": "Köthen (Anhalt)"})
+    payload = record_of(reply)
     assert payload["district_code"] == "15082" and payload["contact_id"] == reply["contact"]["id"]
-    assert payload["summary_user"] == "Wie bekomme ich die Blaue Karte?"
-    assert "Thema: Aufenthalt." in payload["summary_de"] and "Anhalt-Bitterfeld" in payload["summary_de"]
+    assert payload["summary_user"] == question["text"]
     assert payload["urgent"] is True and payload["consent"] is True and payload["lang"] == "de"
+    assert len(payload["request_key"]) == 32  # the handoff's own key: a retry finds its case
+    summary = payload["summary_de"].splitlines()
+    assert summary[0] == "Thema: Aufenthalt."
+    assert f"Frage: „{question['text']}“" in summary
+    assert "Beruf: Pflegefachkraft." in summary and "Genannte Länder: Indien." in summary
+    assert "Genannte Begriffe: Blaue Karte EU." in summary
+    assert "Dringend: Aufenthaltstitel läuft bald ab." in summary
+    assert "Wohnort: Köthen (Anhalt) (Anhalt-Bitterfeld, 15082)." in summary
     assert "Anhalt-Bitterfeld" in reply["contact"]["name"]
     assert reply["meta"]["topic"] == "handoff"
-    assert reply["meta"]["handoff"] == {"escalation_id": "esc-1", "contact_id": reply["contact"]["id"],
-                                        "district_code": "15082"}
+    assert reply["meta"]["handoff"]["escalation_id"] is None  # the gateway fills it in
     assert translate("de", texts.HANDOFF_CONTACT_TODAY) in reply["text"]
+    assert translate("de", texts.HANDOFF_COME_BACK) in reply["text"]
     assert slots["handoff_consent"] is None  # the next handoff asks again
+    assert slots["handoff_record"] == payload  # kept for a retried "yes"
 
 
-def test_without_consent_nothing_is_recorded_but_the_card_is_shown(recorded):
-    [reply], _ = run("action_handoff", "/deny", intent="deny", lang="uk",
-                     slots={"district_code": "15002", "handoff_consent": False, "last_topic": "eu_employment"})
-    assert recorded == []
+def test_the_confirmation_says_when_the_answer_comes_from_the_office_hours_only_where_confirmed():
+    [reply], _ = run("action_handoff", "/affirm", intent="affirm", lang="en",
+                     slots={"district_code": "15003", "handoff_consent": True, "last_topic": "residence"})
+    hours = reply["contact"]["opening_hours"] or []
+    day_lines = [line for line in hours if any(c.isdigit() for c in line)]
+    if day_lines:
+        assert translate("en", texts.HANDOFF_ANSWER_HOURS, hours="; ".join(day_lines)) in reply["text"]
+    else:  # no confirmed hours: no time is invented
+        assert translate("en", texts.HANDOFF_ANSWER_NO_HOURS) in reply["text"]
+
+
+def test_an_arabic_case_gets_a_german_summary_of_its_facts():
+    question = {"event": "user", "text": "أنا مهندس من سوريا وتصريح إقامتي ينتهي بعد ٥ أيام",
+                "parse_data": {"intent": {"name": "ask_residence"}}}
+    [reply], _ = run("action_handoff", "/affirm", intent="affirm", lang="ar", history=[question],
+                     slots={"district_code": "15003", "handoff_consent": True, "last_topic": "residence",
+                            "handoff_urgency": "permit_expiry"})
+    summary = record_of(reply)["summary_de"]
+    assert "Frage: auf Arabisch" in summary and "Beruf: Ingenieur/in." in summary
+    assert "Genannte Länder: Syrien." in summary and "Aufenthaltserlaubnis" in summary
+    assert "genannt: 5 Tage" in summary and "Sprache: Arabisch." in summary
+
+
+def test_without_consent_nothing_is_recorded_but_the_card_is_shown():
+    [reply], slots = run("action_handoff", "/deny", intent="deny", lang="uk",
+                         slots={"district_code": "15002", "handoff_consent": False, "last_topic": "eu_employment"})
+    assert record_of(reply) is None and "handoff_record" not in slots
     assert reply["contact"]["id"] == "bema"
     assert reply["meta"]["handoff"]["escalation_id"] is None
     assert reply["text"] == translate("uk", texts.HANDOFF_NOT_SHARED)
 
 
-def test_recognition_goes_to_iq_counselling(recorded):
+def test_recognition_goes_to_iq_counselling():
     [reply], _ = run("action_handoff", "/affirm", intent="affirm",
                      slots={"district_code": "15003", "handoff_consent": True, "last_topic": "recognition"})
     assert reply["contact"]["id"] == "iq-anerkennungsberatung"
 
 
-def test_cancel_stops_the_form_and_passes_nothing_on(recorded):
+def test_cancel_stops_the_form_and_passes_nothing_on():
     executor_replies, _ = run("action_handoff_cancel", "abbrechen", intent="cancel", lang="de",
                               requested_slot="district_code")
     [reply] = executor_replies
     assert reply["text"] == translate("de", texts.HANDOFF_CANCELLED)
-    assert recorded == []
+    assert record_of(reply) is None
+
+
+def test_a_retried_yes_sends_the_same_escalation_again_with_the_confirmation():
+    [first], slots = run("action_handoff", "/affirm", intent="affirm", lang="de",
+                         slots={"district_code": "15085", "handoff_consent": True, "last_topic": "residence"})
+    [again], _ = run("action_smalltalk", "/affirm", intent="affirm", lang="de",
+                     slots={"district_code": "15085", "handoff_record": slots["handoff_record"]})
+    assert record_of(again) == record_of(first)  # same key: the gateway finds the case it has
+    assert again["text"] == first["text"] and again["contact"] == first["contact"]
+
+
+def test_a_stale_consent_button_without_a_handoff_says_the_question_is_closed():
+    [reply], _ = run("action_smalltalk", "/deny", intent="deny", lang="tr")
+    assert reply["text"] == translate("tr", texts.STALE_BUTTON)
+    assert [b["payload"] for b in reply["buttons"]] == ["/request_human"]
+    [typed], _ = run("action_smalltalk", "evet", intent="affirm", lang="tr")  # typed "yes" is smalltalk
+    assert typed["text"] == translate("tr", texts.AFFIRM)
+
+
+@pytest.mark.parametrize("text,intent", [("I want a person", "request_human"),
+                                         ("I need to talk to someone", "nlu_fallback")])
+def test_asking_for_a_person_at_the_place_question_is_no_place(text, intent):
+    _, slots = run("validate_handoff_form", text, intent=intent, requested_slot="district_code")
+    assert "district_code" not in slots and "place_attempts" not in slots
+    assert slots["form_note"] == "on_the_way"
+    [reply], slots = run("action_ask_district_code", text, slots={"form_note": "on_the_way"})
+    assert reply["text"] == translate("en", texts.HANDOFF_ON_THE_WAY) + "\n\n" + translate("en", texts.ASK_PLACE)
+    assert slots["form_note"] is None
+
+
+def test_a_greeting_at_the_place_question_asks_again_without_counting_a_failed_place():
+    _, slots = run("validate_handoff_form", "hello", intent="greet", requested_slot="district_code")
+    assert slots == {"form_note": "not_a_place", "requested_slot": "district_code"} or (
+        slots.get("form_note") == "not_a_place" and "place_attempts" not in slots)
+    [reply], _ = run("action_ask_district_code", "hello", slots={"form_note": "not_a_place"})
+    assert reply["text"] == translate("en", texts.ASK_PLACE)
+
+
+@pytest.mark.parametrize("requested", ["district_code", "handoff_consent"])
+def test_a_question_in_the_middle_of_the_form_is_not_taken_as_an_answer(requested):
+    _, slots = run("validate_handoff_form", "How long does the recognition take?", intent="ask_recognition",
+                   slots={"district_code": "15003"} if requested == "handoff_consent" else {},
+                   requested_slot=requested)
+    # No slot at all: Rasa rejects the form, the bot answers the question and the form asks again.
+    assert {k: v for k, v in slots.items() if k != "requested_slot"} == {}
+
+
+def test_asking_for_a_person_at_the_consent_question_asks_for_consent_again():
+    _, slots = run("validate_handoff_form", "can I talk to a human?", intent="request_human",
+                   slots={"district_code": "15003"}, requested_slot="handoff_consent")
+    assert "handoff_consent" not in slots and slots["form_note"] == "on_the_way"
+    [reply], _ = run("action_ask_handoff_consent", "x", slots={"district_code": "15003", "form_note": "on_the_way"})
+    assert reply["text"].startswith(translate("en", texts.HANDOFF_ON_THE_WAY))
+    assert [b["payload"] for b in reply["buttons"]] == ["/affirm", "/deny"]
 
 
 def test_urgent_message_says_act_now_and_names_the_office_when_the_district_is_known():
