@@ -118,18 +118,69 @@ ASK_CONSENT = N_(
 ASK_CONSENT_AGAIN = N_("Please answer yes or no.")
 BUTTON_CONSENT_YES = N_("Yes, pass it on")
 BUTTON_CONSENT_NO = N_("No, do not pass it on")
-HANDOFF_SHARED = N_(
-    "Done. {office} has received a short summary of your question, your language and your "
-    "district. You can also contact the office directly:"
+HANDOFF_RECORDED = N_(
+    "Done: {office} has received a short summary of your question, your language and your district."
+)
+HANDOFF_ANSWER_HOURS = N_(
+    "A counsellor of the office will answer you here in this chat, as a rule during its opening "
+    "hours: {hours}."
+)
+HANDOFF_ANSWER_NO_HOURS = N_(
+    "A counsellor of the office will answer you here in this chat during its working hours. We do "
+    "not know its current opening hours, so we cannot say exactly when."
+)
+HANDOFF_COME_BACK = N_(
+    "You do not have to keep this page open: below you can keep this chat on this device, or leave "
+    "an e-mail address to be told when the answer is there."
+)
+HANDOFF_CONTACT_ALSO = N_("You can also contact the office directly:")
+#: Asking for a person while the handoff asks its questions.
+HANDOFF_ON_THE_WAY = N_(
+    "Yes, I am putting you in touch with a person. For that I need your answer to this question first."
+)
+#: A consent button of an earlier question pressed again.
+STALE_BUTTON = N_(
+    "This button belongs to an earlier question that is already closed, so nothing has changed. "
+    "Ask me something new, or ask for a person."
 )
 HANDOFF_NOT_SHARED = N_("Nothing has been passed on. You can contact the office directly:")
-HANDOFF_RECORD_FAILED = N_(
-    "Because of a technical problem I could not pass on your request; nothing was stored. Please "
-    "contact the office directly:"
-)
 HANDOFF_CONTACT_TODAY = N_("Please contact them today.")
 HANDOFF_CANCELLED = N_("Cancelled. Nothing has been passed on. What else would you like to know?")
 
+# --- human mode: a counsellor talks with the person (api/human.py) -------------------------------
+#: The counsellor's name shown to the person when the account has no public name.
+HUMAN_DEFAULT_NAME = N_("A counsellor of {office}")
+HUMAN_JOINED = N_("{name} is now answering you here. This is a person, not the chatbot.")
+HUMAN_HANDED_BACK = N_(
+    "The counsellor has handed the conversation back to the chatbot. The office keeps your request."
+)
+HUMAN_RELEASED = N_(
+    "The counsellor has left the conversation. Another counsellor of the office will answer you; "
+    "until then the chatbot answers."
+)
+HUMAN_CLOSED = N_("The counsellor has closed your request. From now on the chatbot answers you again.")
+CASE_TRANSFERRED = N_(
+    "Your request has been passed on to the office that is responsible for you: {office}. A counsellor "
+    "there will answer you here in this chat."
+)
+HUMAN_WRITE_IN_WORDS = N_(
+    "You are writing with {name}, a person. Please write your message in your own words."
+)
+
+# --- e-mails (api/mail.py, api/followup.py): never any content of the conversation -----------------
+MAIL_REPLY_SUBJECT = N_("A reply is waiting for you")
+MAIL_REPLY_BODY = N_(
+    "Hello,\n\na counsellor has answered you in your chat with the advisor for international "
+    "skilled workers in Sachsen-Anhalt. To protect your privacy, this e-mail does not contain the "
+    "answer. Open your conversation here:\n\n{link}\n\nThis link opens your conversation, so please "
+    "do not pass it on. You can switch off these e-mails in the chat.\n"
+)
+MAIL_URGENT_SUBJECT = N_("New urgent case in the counsellor dashboard")
+MAIL_URGENT_BODY = N_(
+    "A new urgent case for your office is waiting in the counsellor dashboard:\n\n{link}\n\nTo "
+    "protect the person's data, this e-mail contains no details of the case. You receive these "
+    "e-mails because your account is set up for them; an administrator can switch them off.\n"
+)
 # --- contact cards (bot/contacts/card.py) -------------------------------------------------
 CONTACT_CHECK_WEBSITE = N_("Please check the current address and opening hours on the office's website.")
 CONTACT_CHECK_WITH_OFFICE = N_(
@@ -159,6 +210,13 @@ ERROR_INTERNAL = N_("Something went wrong on our side. Please try again.")
 ERROR_BAD_LANGUAGE = N_("This language is not supported. Supported languages: {languages}.")
 ERROR_NOT_FOUND = N_("This page does not exist.")
 ERROR_DELETE_FAILED = N_("Your conversation could not be deleted right now. Please try again in a minute.")
+ERROR_NO_EMAIL = N_("E-mail notices are not available here.")
+ERROR_EMAIL_CONSENT = N_("Please agree that your e-mail address may be stored for this purpose.")
+ERROR_EMAIL_INVALID = N_("This does not look like an e-mail address. Please check it.")
+ERROR_NO_OPEN_CASE = N_("There is no open request in this conversation that an answer could come for.")
+ERROR_LINK_EXPIRED = N_(
+    "This link no longer works. Please use the link in the newest e-mail, or start a new conversation."
+)
 
 # --- website widget (api/static/widget/; served by GET /api/v1/widget-texts) ---------------
 WIDGET_LAUNCHER = N_("Questions? Ask our chatbot")
@@ -202,6 +260,32 @@ WIDGET_NETWORK_ERROR = N_(
     "in the text field."
 )
 WIDGET_RETRY = N_("Try again")
+# Human mode and coming back later; the widget fills in {name}, {count}, {days} and {email}.
+WIDGET_TALKING_TO = N_("You are writing with: {name} (a person, not the chatbot)")
+WIDGET_UNREAD = N_("New messages: {count}")
+#: Under a counsellor's message written in another language than the person's (no translation exists).
+WIDGET_WRITTEN_IN = N_("Language of this message: {language}")
+WIDGET_FOLLOWUP_TITLE = N_("Come back to the answer later")
+WIDGET_KEEP = N_("Keep this chat on this device")
+WIDGET_KEEP_HINT = N_(
+    "If you want, this browser keeps your conversation for {days} days, so you can close the page "
+    "and come back. Anyone who uses this device can then read it."
+)
+WIDGET_KEPT = N_(
+    "This browser keeps your conversation for {days} days. Deleting the conversation removes it here too."
+)
+WIDGET_FORGET = N_("Do not keep it on this device")
+WIDGET_EMAIL_LABEL = N_("Your e-mail address")
+WIDGET_EMAIL_CONSENT = N_(
+    "I agree that my e-mail address is stored to tell me when an answer is waiting. The e-mail "
+    "contains only a link, nothing of the conversation. The address is deleted with my request, or "
+    "at once when I switch the e-mails off."
+)
+WIDGET_EMAIL_SAVE = N_("Notify me by e-mail")
+WIDGET_EMAIL_SAVED = N_("When an answer is waiting, we will write to: {email}")
+WIDGET_EMAIL_STOP = N_("Switch off the e-mails")
+WIDGET_EMAIL_STOPPED = N_("The e-mails are switched off and your address has been deleted.")
+WIDGET_RESTORED = N_("Your conversation has been opened again.")
 
 # --- counsellor dashboard (api/routes/dashboard*.py, api/templates/dashboard/) ----------------
 DASHBOARD_TITLE = N_("Counsellor dashboard")
@@ -244,6 +328,34 @@ DASHBOARD_CLAIM = N_("Claim this case")
 DASHBOARD_RELEASE = N_("Release the case")
 DASHBOARD_CLOSE = N_("Close the case")
 DASHBOARD_ALREADY_CLAIMED = N_("Someone else has already claimed this case, or it is closed.")
+DASHBOARD_CLAIMED_BY_SOMEONE = N_("This case was claimed by someone else a moment ago: {name}.")
+DASHBOARD_MODE = N_("Conversation")
+DASHBOARD_LIVE = N_("You are talking with the person; the chatbot is paused.")
+DASHBOARD_NOT_LIVE = N_("The chatbot answers the person. Your replies still reach them.")
+DASHBOARD_HAND_BACK = N_("Hand back to the chatbot")
+DASHBOARD_TAKE_OVER = N_("Talk with the person again")
+DASHBOARD_PAUSE_FAILED = N_(
+    "The chatbot could not be paused right now. The person's messages still reach you here."
+)
+DASHBOARD_CLOSE_MESSAGE = N_("Closing message to the person (optional): a canned reply or your own text.")
+DASHBOARD_REOPEN = N_("Reopen the case")
+DASHBOARD_NOT_CLOSED = N_("Only a closed case can be reopened.")
+DASHBOARD_OPEN_CASE_EXISTS = N_("This conversation already has an open case at that office.")
+DASHBOARD_TRANSFER = N_("Pass on to another office")
+DASHBOARD_TRANSFER_TO = N_("Responsible office")
+DASHBOARD_TRANSFER_INVALID = N_("Choose another office from the list.")
+DASHBOARD_TRANSFERRED = N_("The case has been passed on to the other office.")
+DASHBOARD_UNREAD = N_("Unread: {count}")
+DASHBOARD_NEW_CASE = N_("A new case has arrived.")
+DASHBOARD_CASE_CHANGED = N_("This case has just changed. Reload the page.")
+DASHBOARD_EVENT_CREATED = N_("Case created")
+DASHBOARD_EVENT_CLAIMED = N_("Claimed by {name}; the chatbot is paused")
+DASHBOARD_EVENT_RELEASED = N_("Released by {name}")
+DASHBOARD_EVENT_HANDED_BACK = N_("Handed back to the chatbot by {name}")
+DASHBOARD_EVENT_TAKEN_OVER = N_("Taken over again by {name}; the chatbot is paused")
+DASHBOARD_EVENT_CLOSED = N_("Closed by {name}")
+DASHBOARD_EVENT_REOPENED = N_("Reopened by {name}")
+DASHBOARD_EVENT_TRANSFERRED = N_("Passed on to another office by {name}")
 DASHBOARD_CLAIM_FIRST = N_("Claim the case before you answer or close it.")
 DASHBOARD_CLAIMED_BY_OTHER = N_("Another counsellor has claimed this case. Only they can answer.")
 DASHBOARD_SUMMARY_DE = N_("Summary (German)")
@@ -266,8 +378,28 @@ DASHBOARD_SENT = N_("Your reply has been sent.")
 DASHBOARD_REPLY_INVALID = N_("The reply is empty or too long.")
 DASHBOARD_CONVERSATION_GONE = N_("The person has deleted this conversation. A reply cannot reach them.")
 DASHBOARD_CANNED = N_("Canned replies")
-DASHBOARD_INSERT_CANNED = N_("Insert a canned reply")
-DASHBOARD_CANNED_INVALID = N_("A canned reply needs a title, a text and a language.")
+DASHBOARD_CANNED_PICK = N_("Canned reply (the person receives it in: {language})")
+DASHBOARD_NO_CANNED = N_("None: my own text")
+DASHBOARD_CANNED_GERMAN = N_("German:")
+DASHBOARD_CANNED_PERSON = N_("What the person receives ({language}):")
+DASHBOARD_CANNED_SENT_IN = N_("Canned reply, sent in: {language}")
+DASHBOARD_CANNED_CONTENT = N_(
+    "Canned replies are content like the articles: staff edit knowledge/replies.yml (every reply in all "
+    "ten languages) and check it with python -m bot check."
+)
+DASHBOARD_TEXT_LANGUAGE = N_("Language of your own text")
+DASHBOARD_WRITTEN_IN = N_("Written in: {language}")
+DASHBOARD_FREE_TEXT_HINT = N_(
+    "Your own text is not translated: it goes out as written, marked with its language. For the "
+    "person's language, choose a canned reply."
+)
+DASHBOARD_ACCOUNT_SETTINGS = N_("Offices and notices")
+DASHBOARD_PUBLIC_NAME = N_("Name shown to the person")
+DASHBOARD_PUBLIC_NAME_HINT = N_(
+    "For example: Beraterin der Ausländerbehörde Harz. No surname needed. Empty: \"A counsellor of\" "
+    "and the office, in the person's language."
+)
+DASHBOARD_NOTIFY_URGENT = N_("E-mail about new urgent cases of these offices")
 DASHBOARD_TEXT = N_("Text")
 DASHBOARD_TITLE_FIELD = N_("Title")
 DASHBOARD_SAVE = N_("Save")
