@@ -25,13 +25,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.forms import FormValidationAction
 
 from actions.context import Turn, read_turn
-from actions.handoff import NOTE_NOT_A_PLACE, NOTE_ON_THE_WAY, OUTSIDE, STATEWIDE
+from actions.handoff import NOTE_NOT_A_PLACE, NOTE_ON_THE_WAY, OUTSIDE, STATEWIDE, consented_record
 from bot import urgency
 from bot.contacts.names import name_keys
 from bot.contacts.places import AMBIGUOUS, FOUND, OUTSIDE as PLACE_OUTSIDE, resolve_place
 
 #: Slots the extraction sets beside the required ones; rasa-sdk would drop them (see below).
-HELPER_SLOTS = ("place_question", "place_attempts", "handoff_retries", "form_note", "place_name")
+HELPER_SLOTS = ("place_question", "place_attempts", "handoff_retries", "form_note", "place_name", "handoff_record")
 #: Unknown places accepted before the state-wide WelcomeCenter is offered instead.
 MAX_PLACE_ATTEMPTS = 2
 #: Questions the bot answers in the middle of the form (rules in bot/data/rules.yml), then asks again.
@@ -140,9 +140,12 @@ class ValidateHandoffForm(FormValidationAction):
         turn = read_turn(tracker)
         intent = turn.intent
         if intent == "affirm":
-            return {"handoff_consent": True}
+            # The escalation is made (with its key) the moment the person agrees, and kept in the
+            # tracker: should action_handoff then fail (the action server dies), a second "yes"
+            # finds it and sends it again (actions.handoff.answer_stale_consent).
+            return {"handoff_consent": True, "handoff_record": consented_record(tracker, turn)}
         if intent == "deny":
-            return {"handoff_consent": False}
+            return {"handoff_consent": False, "handoff_record": None}
         if intent == "cancel":
             return {}
         if asks_for_person(turn):

@@ -283,9 +283,10 @@ class ActionHandoff(Action):
         events = reset_events(keep_district=district_code is not None)
         handoff: Dict[str, Any] = {"escalation_id": None, "contact_id": contact.id, "district_code": district_code}
         if tracker.get_slot("handoff_consent") is True:
-            # The gateway records it from this reply and fills in the id (api.escalations); the slot
-            # keeps it, so a retried "yes" can send the very same escalation again.
-            record = escalation_record(tracker, turn, contact, district_code, topic, kind)
+            # The gateway records it from this reply and fills in the id (api.escalations). It was made
+            # when the person agreed (actions/forms.py) and stays in the slot, so a retried "yes" sends
+            # the very same escalation again.
+            record = tracker.get_slot("handoff_record") or consented_record(tracker, turn)
             handoff["record"] = record
             events.append(SlotSet("handoff_record", record))
             text = confirmation(turn.lang, contact, urgency.is_urgent(kind))
@@ -309,6 +310,12 @@ def _article_titles(events) -> List[str]:
     except Exception:  # no index: the summary names no articles
         pass
     return titles
+
+
+def consented_record(tracker: Tracker, turn: Turn) -> Dict[str, Any]:
+    """The escalation of this conversation as it stands when the person says yes."""
+    return escalation_record(tracker, turn, responsible_contact(tracker), real_district(tracker),
+                             tracker.get_slot("last_topic"), tracker.get_slot("handoff_urgency"))
 
 
 def escalation_record(tracker: Tracker, turn: Turn, contact, district_code, topic, kind) -> Dict[str, Any]:

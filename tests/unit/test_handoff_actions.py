@@ -107,6 +107,9 @@ def test_yes_and_no_fill_the_consent(intent, value):
     _, slots = run("validate_handoff_form", "/" + intent, intent=intent, slots={"district_code": "15082"},
                    requested_slot="handoff_consent")
     assert slots["handoff_consent"] is value
+    # Yes: the escalation exists from this moment (a failing action_handoff cannot lose it); no: none.
+    record = slots["handoff_record"]
+    assert (record["district_code"] == "15082" and len(record["request_key"]) == 32) if value else record is None
 
 
 def test_another_answer_to_the_consent_question_asks_again():
@@ -121,6 +124,11 @@ def test_with_consent_the_escalation_travels_back_in_the_reply_with_the_card():
     [reply], slots = run("action_handoff", "/affirm", intent="affirm", lang="de", history=[question],
                          slots={"district_code": "15082", "handoff_consent": True, "last_topic": "residence",
                                 "handoff_urgency": "permit_expiry", "place_name": "Köthen (Anhalt)"})
+    _, consented = run("validate_handoff_form", "/affirm", intent="affirm", lang="de", history=[question],
+                       slots={"district_code": "15082", "last_topic": "residence", "handoff_urgency": "permit_expiry",
+                              "place_name": "Köthen (Anhalt)"}, requested_slot="handoff_consent")
+    assert {k: v for k, v in consented["handoff_record"].items() if k not in ("request_key", "consent_at")} == {
+        k: v for k, v in record_of(reply).items() if k not in ("request_key", "consent_at")}
     payload = record_of(reply)
     assert payload["district_code"] == "15082" and payload["contact_id"] == reply["contact"]["id"]
     assert payload["summary_user"] == question["text"]
