@@ -2,8 +2,9 @@
 
 The stack is the end-to-end one (tests.e2e.conftest), started once per session. It inherits this
 process's environment, so the session switches on what the browser tests need before it
-starts: the development-only publish route and one extra allowed origin, a second local
-"website" that embeds the widget from the gateway's origin.
+starts: the development-only publish route, one extra allowed origin (a second local "website"
+that embeds the widget from the gateway's origin), and e-mail through a real local SMTP server
+(aiosmtpd) whose messages the tests read.
 """
 
 from __future__ import annotations
@@ -45,12 +46,53 @@ def other_site_port():
     return free_port()
 
 
+class Mailbox:
+    """A real SMTP server on localhost; ``messages`` holds what arrived (email.message.Message)."""
+
+    def __init__(self):
+        from aiosmtpd.controller import Controller
+        from aiosmtpd.handlers import Message
+
+        self.messages = []
+        mailbox = self
+
+        class Keep(Message):
+            def handle_message(self, message):
+                mailbox.messages.append(message)
+
+        self.port = free_port()
+        self.controller = Controller(Keep(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if m["To"] == address]
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+
+@pytest.fixture(scope="session")
+def mailbox():
+    box = Mailbox()
+    yield box
+    box.stop()
+
+
+#: Seconds a counsellor's reply may wait unseen before the e-mail goes (short, for the tests).
+REPLY_EMAIL_DELAY = 2
+
+
 @pytest.fixture(scope="session", autouse=True)
-def browser_test_environment(other_site_port):
-    """Environment for the stack: the dev publish route and the second website's origin."""
+def browser_test_environment(other_site_port, mailbox):
+    """Environment for the stack: the dev publish route, the second website's origin, e-mail."""
     wanted = {
         "ADVISOR_DEV_ROUTES": "1",
         "ADVISOR_ALLOWED_ORIGINS": f"http://127.0.0.1:{other_site_port}",
+        "ADVISOR_SMTP_HOST": "127.0.0.1",
+        "ADVISOR_SMTP_PORT": str(mailbox.port),
+        "ADVISOR_SMTP_SECURITY": "none",
+        "ADVISOR_MAIL_FROM": "chat@example.org",
+        "ADVISOR_REPLY_EMAIL_DELAY_SECONDS": str(REPLY_EMAIL_DELAY),
     }
     saved = {name: os.environ.get(name) for name in wanted}
     os.environ.update(wanted)

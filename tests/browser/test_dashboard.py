@@ -66,12 +66,12 @@ def test_a_counsellor_claims_the_handed_over_case_and_the_reply_reaches_the_widg
     staff.get_by_role("button", name=translate("de", texts.DASHBOARD_CLAIM)).click()
     expect(staff.locator("#case-status")).to_contain_text("Frau Elbe")
     # Keyboard only: focus the reply field, type, tab to the button, press Enter.
-    staff.get_by_label(translate("de", texts.DASHBOARD_TEXT)).first.focus()
+    staff.get_by_label(translate("de", texts.DASHBOARD_TEXT), exact=True).first.focus()
     staff.keyboard.type(REPLY)
     staff.keyboard.press("Tab")
     expect(staff.locator("#send-reply")).to_be_focused()
     staff.keyboard.press("Enter")
-    expect(staff.get_by_role("status")).to_have_text(translate("de", texts.DASHBOARD_SENT))
+    expect(staff.locator("p.ok[role=status]")).to_have_text(translate("de", texts.DASHBOARD_SENT))
 
     person = migrant.locator("sa-advisor li.msg.counsellor").last
     expect(person).to_be_visible(timeout=20_000)
