@@ -31,7 +31,8 @@ from bot.contacts.names import name_keys
 from bot.contacts.places import AMBIGUOUS, FOUND, OUTSIDE as PLACE_OUTSIDE, resolve_place
 
 #: Slots the extraction sets beside the required ones; rasa-sdk would drop them (see below).
-HELPER_SLOTS = ("place_question", "place_attempts", "handoff_retries", "form_note", "place_name", "handoff_record")
+HELPER_SLOTS = ("place_question", "place_attempts", "handoff_retries", "form_note", "place_name",
+                "handoff_record")
 #: Unknown places accepted before the state-wide WelcomeCenter is offered instead.
 MAX_PLACE_ATTEMPTS = 2
 #: Questions the bot answers in the middle of the form (rules in bot/data/rules.yml), then asks again.
@@ -44,11 +45,13 @@ NOT_AN_ANSWER = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "bot_c
 
 
 def asks_for_person(turn: Turn) -> bool:
-    return turn.intent == "request_human" or (not turn.text.startswith("/") and urgency.wants_person(turn.text))
+    typed = not turn.text.startswith("/")
+    return turn.intent == "request_human" or (typed and urgency.wants_person(turn.text))
 
 
 def is_question(turn: Turn) -> bool:
-    return turn.intent in QUESTION_INTENTS and (turn.text.startswith("/") or turn.confidence >= QUESTION_CONFIDENCE)
+    button = turn.text.startswith("/")
+    return turn.intent in QUESTION_INTENTS and (button or turn.confidence >= QUESTION_CONFIDENCE)
 
 
 def _place_text(tracker: Tracker) -> str:

@@ -63,8 +63,8 @@ _AUTHORITY_CUES = re.compile(
 _directory: Optional[Directory] = None
 
 # Slots the form uses; reset when a handoff ends so the next one asks again.
-FORM_STATE_SLOTS = ("handoff_consent", "place_question", "place_attempts", "handoff_retries", "handoff_urgency",
-                    "form_note")
+FORM_STATE_SLOTS = ("handoff_consent", "place_question", "place_attempts", "handoff_retries",
+                    "handoff_urgency", "form_note")
 #: Notes the form's validation leaves for the next question (actions/forms.py).
 NOTE_ON_THE_WAY, NOTE_NOT_A_PLACE = "on_the_way", "not_a_place"
 
@@ -277,11 +277,11 @@ class ActionHandoff(Action):
                           "district_code": None})
             return reset_events(keep_district=False)
         district_code = real_district(tracker)
-        topic = tracker.get_slot("last_topic")
         kind = tracker.get_slot("handoff_urgency")
         contact = responsible_contact(tracker)
         events = reset_events(keep_district=district_code is not None)
-        handoff: Dict[str, Any] = {"escalation_id": None, "contact_id": contact.id, "district_code": district_code}
+        handoff: Dict[str, Any] = {"escalation_id": None, "contact_id": contact.id,
+                                   "district_code": district_code}
         if tracker.get_slot("handoff_consent") is True:
             # The gateway records it from this reply and fills in the id (api.escalations). It was made
             # when the person agreed (actions/forms.py) and stays in the slot, so a retried "yes" sends
@@ -340,7 +340,8 @@ def escalation_record(tracker: Tracker, turn: Turn, contact, district_code, topi
     }
 
 
-def answer_stale_consent(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn) -> List[Dict[str, Any]]:
+def answer_stale_consent(dispatcher: CollectingDispatcher, tracker: Tracker,
+                         turn: Turn) -> List[Dict[str, Any]]:
     """A consent button pressed when no consent question is open.
 
     "Yes" after a handoff the person agreed to (typically a retry after a network error): the same

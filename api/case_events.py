@@ -16,7 +16,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Optional
 
-from sqlalchemy import func, select, text as sql
+from sqlalchemy import func, select
+from sqlalchemy import text as sql
 from sqlalchemy.orm import Session
 
 from api import fanout
@@ -31,7 +32,8 @@ _PG_LOCK = 0x63617365
 
 
 def add(db: Session, *, session_id: str, sender: str, action: str = "message", text: Optional[str] = None,
-        lang: Optional[str] = None, escalation: Optional[Escalation] = None, author: Optional[Counsellor] = None,
+        lang: Optional[str] = None, escalation: Optional[Escalation] = None,
+        author: Optional[Counsellor] = None,
         author_name: Optional[str] = None, reply_id: Optional[str] = None, text_de: Optional[str] = None,
         in_engine: bool = False, contact_id: Optional[str] = None) -> CaseEvent:
     """Record an event (flushed, so it has its id); readers are woken when ``db`` commits."""
@@ -43,7 +45,8 @@ def add(db: Session, *, session_id: str, sender: str, action: str = "message", t
         db.execute(sql("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK})
     office = contact_id or (escalation.contact_id if escalation is not None else None)
     event = CaseEvent(
-        session_id=session_id, escalation_id=escalation.id if escalation is not None else None, contact_id=office,
+        session_id=session_id, escalation_id=escalation.id if escalation is not None else None,
+        contact_id=office,
         action=action, sender=sender, text=text, lang=lang, reply_id=reply_id, text_de=text_de,
         author_id=author.id if author is not None else None,
         author_name=author_name or (author.name if author is not None else None), in_engine=in_engine,
@@ -81,6 +84,7 @@ def widget_view(event: CaseEvent, person_lang: Optional[str], locales_dir=None) 
     ``lang_note``: a counsellor's text written in another language than the person's says which
     (there is no machine translation: the text goes out as written, labelled).
     """
+    named = event.sender == "counsellor" or event.action in ("claimed", "taken_over")
     note = None
     if event.sender == "counsellor" and event.lang and person_lang and event.lang != person_lang:
         note = translate(person_lang, texts.WIDGET_WRITTEN_IN, locales_dir=locales_dir,
@@ -90,7 +94,7 @@ def widget_view(event: CaseEvent, person_lang: Optional[str], locales_dir=None) 
         "from": event.sender,
         "kind": event.action,
         "text": event.text,
-        "name": event.author_name if event.sender == "counsellor" or event.action in ("claimed", "taken_over") else None,
+        "name": event.author_name if named else None,
         "lang": event.lang,
         "lang_note": note,
         "sent_at": as_utc(event.created_at).isoformat(timespec="seconds"),

@@ -142,13 +142,15 @@ def _record_all(db: Session, settings, session: ChatSession, replies: List[Any])
             raise RecordFailed(type(exc).__name__) from None
         handoff["escalation_id"] = escalation.id
         # What the widget offers next: keep the chat on this device, and (with SMTP) an e-mail notice.
-        handoff["followup"] = {"keep_days": settings.escalation_retention_days, "email": mail.enabled(settings)}
+        handoff["followup"] = {"keep_days": settings.escalation_retention_days,
+                               "email": mail.enabled(settings)}
         if new:
             created.append(escalation)
     return created
 
 
-async def record_replies(request: Request, db: Session, session: ChatSession, replies: List[Any]) -> List[Any]:
+async def record_replies(request: Request, db: Session, session: ChatSession,
+                         replies: List[Any]) -> List[Any]:
     """Record the cases in the engine's ``replies`` (in place) and return them; RecordFailed when that failed.
 
     A new urgent case is also e-mailed (without content) to its office's counsellors who asked for it.

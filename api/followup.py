@@ -90,7 +90,8 @@ def _waiting(db: Session, settings) -> List[Tuple[Escalation, ChatSession, int]]
     cases = db.scalars(select(Escalation).where(Escalation.notify_email.is_not(None))).all()
     for case in cases:
         newest = db.scalar(select(func.max(CaseEvent.id)).where(
-            CaseEvent.escalation_id == case.id, CaseEvent.sender == "counsellor", CaseEvent.action == "message"))
+            CaseEvent.escalation_id == case.id, CaseEvent.sender == "counsellor",
+            CaseEvent.action == "message"))
         session = db.get(ChatSession, case.session_id)
         if not newest or session is None or newest <= max(session.delivered_event_id or 0,
                                                           case.notified_event_id or 0):

@@ -32,6 +32,10 @@ from bot.i18n import text_direction, translate
 
 logger = logging.getLogger(__name__)
 
+#: The intent name of a message the person wrote to a counsellor (in the engine's transcript only; the
+#: domain does not know it, so no rule ever reacts to it).
+HUMAN_MODE_INTENT = "to_counsellor"
+
 
 def engine_of(request: Request) -> EngineClient:
     settings = request.app.state.settings
@@ -45,7 +49,8 @@ def public_name(settings, account: Optional[Counsellor], escalation: Escalation)
     if account is not None and (account.public_name or "").strip():
         return account.public_name.strip()
     office = offices.office_name(settings.knowledge_dir, escalation.contact_id)
-    return translate(escalation.lang, texts.HUMAN_DEFAULT_NAME, locales_dir=settings.locales_dir, office=office)
+    return translate(escalation.lang, texts.HUMAN_DEFAULT_NAME, locales_dir=settings.locales_dir,
+                     office=office)
 
 
 def live_case(db: Session, session_id: str) -> Optional[Escalation]:
@@ -123,8 +128,10 @@ async def deliver(request: Request, db: Session, session: ChatSession, case: Esc
 async def _append_person_message(request: Request, db: Session, session_id: str, text: str, lang: str,
                                  event_id: int) -> None:
     engine = engine_of(request)
+    # No NLU for a message to a person: the intent only marks it (Rasa's event schema wants a name).
     user = {"event": "user", "text": text, "input_channel": "rest",
-            "parse_data": {"text": text, "intent": {"name": None, "confidence": 0.0}, "entities": []},
+            "parse_data": {"text": text, "intent": {"name": HUMAN_MODE_INTENT, "confidence": 1.0},
+                           "entities": []},
             "metadata": {"lang": lang, "human_mode": True, "case_event": event_id}}
     try:
         state = await engine.append_events(session_id, [user])
@@ -186,7 +193,7 @@ def hand_back(db: Session, settings, escalation: Escalation, account: Counsellor
 def release(db: Session, settings, escalation: Escalation, account: Counsellor) -> None:
     """Back to the queue for another counsellor; the bot answers meanwhile."""
     was_live = escalation.live
-    escalation.status, escalation.claimed_by, escalation.claimed_at, escalation.live = "new", None, None, False
+    _unclaim(escalation)
     _notice(db, settings, escalation, "released", texts.HUMAN_RELEASED if was_live else None, account)
     audit(db, "released", account, escalation.id)
     db.commit()
@@ -197,6 +204,12 @@ def close(db: Session, settings, escalation: Escalation, account: Counsellor) ->
     _notice(db, settings, escalation, "closed", texts.HUMAN_CLOSED, account)
     audit(db, "closed", account, escalation.id)
     db.commit()
+
+
+def _unclaim(escalation: Escalation) -> None:
+    """Back to "new": nobody holds it, the bot answers."""
+    escalation.status, escalation.claimed_by, escalation.claimed_at = "new", None, None
+    escalation.live = False
 
 
 class Conflict(Exception):
@@ -213,7 +226,8 @@ def reopen(db: Session, settings, escalation: Escalation, account: Counsellor) -
     """A closed case goes back to the queue (closed by mistake, or the person needs more)."""
     if _open_elsewhere(db, escalation, escalation.contact_id):
         raise Conflict()
-    escalation.status, escalation.closed_at, escalation.claimed_by, escalation.claimed_at = "new", None, None, None
+    _unclaim(escalation)
+    escalation.closed_at = None
     _notice(db, settings, escalation, "reopened", None, account)
     audit(db, "reopened", account, escalation.id)
     db.commit()
@@ -234,7 +248,7 @@ def transfer(db: Session, settings, escalation: Escalation, account: Counsellor,
     escalation.contact_id = contact_id
     if len(districts) == 1:
         escalation.district_code = districts[0]
-    escalation.status, escalation.claimed_by, escalation.claimed_at, escalation.live = "new", None, None, False
+    _unclaim(escalation)
     escalation.closed_at = None
     _notice(db, settings, escalation, "transferred", texts.CASE_TRANSFERRED, account, office=target.name)
     audit(db, "transferred", account, escalation.id)

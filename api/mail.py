@@ -52,7 +52,8 @@ def send(settings: Settings, mails: Iterable[Mail]) -> int:
         return 0
     context = ssl.create_default_context()
     if settings.smtp_security == "ssl":
-        server = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT, context=context)
+        server = smtplib.SMTP_SSL(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT,
+                                  context=context)
     else:
         server = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT)
     sent = 0
@@ -115,7 +116,8 @@ def urgent_case_mails(settings: Settings, session_factory, case_ids: List[str]) 
                         to=account.email,
                         subject=translate(COUNSELLOR_LANGUAGE, texts.MAIL_URGENT_SUBJECT,
                                           locales_dir=settings.locales_dir),
-                        body=translate(COUNSELLOR_LANGUAGE, texts.MAIL_URGENT_BODY, locales_dir=settings.locales_dir,
+                        body=translate(COUNSELLOR_LANGUAGE, texts.MAIL_URGENT_BODY,
+                                       locales_dir=settings.locales_dir,
                                        link=dashboard_link(settings, case_id)),
                     ))
     sent = send(settings, mails)

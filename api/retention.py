@@ -19,9 +19,9 @@ from typing import Optional
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
 
+from api import fanout
 from api.audit import audit
 from api.db import make_engine, make_session_factory
-from api import fanout
 from api.models import CaseEvent, CaseNote, CaseRead, ChatSession, Escalation, utcnow
 from api.tracker_store import delete_conversation
 from bot.settings import Settings

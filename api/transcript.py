@@ -22,7 +22,8 @@ from bot.i18n import text_direction
 
 
 def _events(db: Session, session_id: str) -> List[CaseEvent]:
-    return list(db.scalars(select(CaseEvent).where(CaseEvent.session_id == session_id).order_by(CaseEvent.id)))
+    query = select(CaseEvent).where(CaseEvent.session_id == session_id).order_by(CaseEvent.id)
+    return list(db.scalars(query))
 
 
 def _time(event: CaseEvent) -> float:
@@ -64,7 +65,8 @@ def widget_items(db: Session, settings, session: ChatSession) -> List[Dict[str, 
             items.append({"kind": "bot", "text": item["text"], "buttons": item["buttons"],
                           "sources": [s for s in item["sources"] if isinstance(s.get("url"), str)
                                       and s["url"].startswith(("https://", "http://"))],
-                          "contact": item["contact"], "lang": lang, "dir": text_direction(lang) if lang else None,
+                          "contact": item["contact"], "lang": lang,
+                          "dir": text_direction(lang) if lang else None,
                           "timestamp": item["timestamp"]})
     for event in _events(db, session.id):
         if event.sender == "person":
@@ -74,7 +76,8 @@ def widget_items(db: Session, settings, session: ChatSession) -> List[Dict[str, 
         if event.text is None:
             continue
         view = case_events.widget_view(event, session.lang, settings.locales_dir)
-        items.append({"kind": "counsellor" if event.sender == "counsellor" else "notice", "text": view["text"],
+        kind = "counsellor" if event.sender == "counsellor" else "notice"
+        items.append({"kind": kind, "text": view["text"],
                       "name": view["name"], "lang": view["lang"], "lang_note": view["lang_note"],
                       "id": view["id"], "timestamp": _time(event)})
     items.sort(key=lambda item: item["timestamp"])

@@ -51,7 +51,8 @@ URGENCY_DE = {
 
 #: Territory codes that are no country of origin (regions, Germany itself, uninhabited islands) or whose
 #: name is mostly another word ("Jersey").
-_NOT_COUNTRIES = frozenset({"DE", "EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "AC", "CP", "DG", "EA", "IC", "TA",
+_NOT_COUNTRIES = frozenset({"DE", "EU", "EZ", "UN", "QO", "ZZ", "XA", "XB", "AC", "CP", "DG", "EA", "IC",
+                            "TA",
                             "AQ", "BV", "HM", "TF", "UM", "GS", "IO", "SJ", "JE", "CQ"})
 #: Languages whose country names take endings ("з Індії", "z Indii", "Suriyeden", "din Siriei").
 _INFLECTED = frozenset({"uk", "ru", "pl", "tr", "ro"})
@@ -74,7 +75,8 @@ def country_terms() -> List[Term]:
     for code, de_name in german.items():
         if len(code) != 2 or not code.isalpha() or code in _NOT_COUNTRIES:
             continue
-        translations = {lang: _country_forms(table[code], lang) for lang, table in names.items() if code in table}
+        translations = {lang: _country_forms(table[code], lang)
+                        for lang, table in names.items() if code in table}
         terms.append(Term(german=de_name, german_forms=(de_name,), translations=translations))
     return terms
 
@@ -219,7 +221,8 @@ def german_summary(facts: CaseFacts, district_code: Optional[str], place: Option
     if facts.question and facts.lang == GERMAN:
         lines.append(f"Frage: {_quote(facts.question)}")
     elif facts.question:
-        matched = f" Der Chatbot hat sie dem Artikel „{article_titles[0]}“ zugeordnet." if article_titles else ""
+        matched = (f" Der Chatbot hat sie dem Artikel „{article_titles[0]}“ zugeordnet."
+                   if article_titles else "")
         lines.append(f"Frage: auf {language}, Wortlaut unter „Die eigenen Worte der Person“.{matched}")
     if facts.professions:
         lines.append(f"Beruf: {', '.join(facts.professions)}.")

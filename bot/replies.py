@@ -70,7 +70,8 @@ def read_replies(knowledge_dir: Path) -> Tuple[List[CannedReply], List[Problem]]
         return [], problems
     entries = None
     if isinstance(node, yaml.MappingNode):
-        entries = next((v for k, v in node.value if k.value == "replies" and isinstance(v, yaml.SequenceNode)), None)
+        entries = next((v for k, v in node.value
+                        if k.value == "replies" and isinstance(v, yaml.SequenceNode)), None)
     if entries is None:
         report(1, "replies", "the file must have a list 'replies:' with one '- id: ...' entry per reply")
         return [], problems
@@ -81,7 +82,8 @@ def read_replies(knowledge_dir: Path) -> Tuple[List[CannedReply], List[Problem]]
         if reply is None:
             continue
         if reply.id in seen:
-            report(reply.line, f"replies[{index}].id", f"'{reply.id}' is already used on line {seen[reply.id]}")
+            report(reply.line, f"replies[{index}].id",
+                   f"'{reply.id}' is already used on line {seen[reply.id]}")
             continue
         seen[reply.id] = reply.line
         replies.append(reply)
@@ -117,8 +119,8 @@ def _read_entry(entry, index: int, report) -> Optional[CannedReply]:
         where, value = values.get(lang, (line, None))
         text = " ".join(str(value).split()) if isinstance(value, str) else ""
         if not text:
-            report(where, f"{key}.{lang}", "the text in this language is missing or empty; every reply needs all "
-                                           f"ten languages ({', '.join(SUPPORTED_LANGUAGES)})")
+            report(where, f"{key}.{lang}", "the text in this language is missing or empty; every reply "
+                                           f"needs all ten languages ({', '.join(SUPPORTED_LANGUAGES)})")
             ok = False
         elif len(text) > MAX_TEXT:
             report(where, f"{key}.{lang}", f"is longer than {MAX_TEXT} characters")

@@ -11,6 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
+from api import escalations, human
 from api.deps import (
     AuthorizationHeader,
     EngineDep,
@@ -19,14 +20,12 @@ from api.deps import (
     SettingsDep,
     authenticate_session,
 )
-from api import escalations, human
 from api.engine_client import EngineSilent, EngineUnavailable, build_chat_response
 from api.errors import ApiError, rate_limited, set_error_language, unsupported_language
 from api.language import detect_language
 from api.language_requests import LanguageRequest, find_language_request
 from api.models import ChatSession, utcnow
-from bot import texts
-from bot import SUPPORTED_LANGUAGES
+from bot import SUPPORTED_LANGUAGES, texts
 from bot.i18n import DEFAULT_LANGUAGE, language_choices, language_name, normalise_language, translate
 
 logger = logging.getLogger(__name__)

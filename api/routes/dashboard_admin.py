@@ -13,8 +13,8 @@ from api.audit import audit
 from api.auth import end_sessions, hash_password, normalise_email, password_problem
 from api.deps import SessionDep, SettingsDep
 from api.models import ROLES, Counsellor
-from api.routes.dashboard_web import AdminDep, DashboardError, FormDep, not_found, redirect, render
 from api.routes.dashboard_case import canned_replies
+from api.routes.dashboard_web import AdminDep, DashboardError, FormDep, not_found, redirect, render
 from bot import SUPPORTED_LANGUAGES, texts
 from bot.contacts.directory import ContactsError, load_directory
 from bot.i18n import language_name

@@ -65,7 +65,8 @@ def _contact(settings, escalation: Escalation) -> Optional[dict]:
 
 def _page_context(db: Session, settings, account: Counsellor, escalation: Escalation) -> Dict[str, Any]:
     items = case_items(db, settings, escalation)
-    notes = db.scalars(select(CaseNote).where(CaseNote.escalation_id == escalation.id).order_by(CaseNote.id)).all()
+    notes = db.scalars(select(CaseNote).where(CaseNote.escalation_id == escalation.id)
+                       .order_by(CaseNote.id)).all()
     names = {c.id: c.name for c in db.scalars(select(Counsellor))}
     cursor = case_events.latest_id(db)
     unread.mark_read(db, account, escalation.id, cursor)
@@ -75,19 +76,21 @@ def _page_context(db: Session, settings, account: Counsellor, escalation: Escala
     holder = escalation.status == "claimed" and escalation.claimed_by == account.id
     return {
         "case": escalation, "items": items, "notes": notes, "names": names,
-        "district": DISTRICTS.get(escalation.district_code or "", ""), "contact": _contact(settings, escalation),
+        "district": DISTRICTS.get(escalation.district_code or "", ""),
+        "contact": _contact(settings, escalation),
         "replies": canned_replies(settings), "claimer": names.get(escalation.claimed_by),
         "may_answer": holder, "may_manage": holder or (account.is_admin and escalation.status == "claimed"),
         "session_exists": db.get(ChatSession, escalation.session_id) is not None,
         "case_language": language_name(escalation.lang, "de"),
         "text_languages": [(code, language_name(code)) for code in SUPPORTED_LANGUAGES],
-        "other_offices": [(c.id, c.name) for c in directory if c.id != escalation.contact_id] if directory else [],
+        "other_offices": [(c.id, c.name) for c in directory or () if c.id != escalation.contact_id],
         "cursor": cursor, "unread": unread.count(db, account),
     }
 
 
 @router.get("/{case_id}")
-async def case_page(case_id: str, request: Request, db: SessionDep, settings: SettingsDep, account: AccountDep):
+async def case_page(case_id: str, request: Request, db: SessionDep, settings: SettingsDep,
+                    account: AccountDep):
     def load():
         escalation = _case(db, account, case_id)
         return _page_context(db, settings, account, escalation)
@@ -146,8 +149,8 @@ async def release(case_id: str, request: Request, db: SessionDep, settings: Sett
 
 
 @router.post("/{case_id}/handback")
-async def hand_back(case_id: str, request: Request, db: SessionDep, settings: SettingsDep, account: AccountDep,
-                    form: FormDep):
+async def hand_back(case_id: str, request: Request, db: SessionDep, settings: SettingsDep,
+                    account: AccountDep, form: FormDep):
     def change(escalation):
         if escalation.live:
             human.hand_back(db, settings, escalation, account)
@@ -155,8 +158,8 @@ async def hand_back(case_id: str, request: Request, db: SessionDep, settings: Se
 
 
 @router.post("/{case_id}/takeover")
-async def take_over(case_id: str, request: Request, db: SessionDep, settings: SettingsDep, account: AccountDep,
-                    form: FormDep):
+async def take_over(case_id: str, request: Request, db: SessionDep, settings: SettingsDep,
+                    account: AccountDep, form: FormDep):
     def change(escalation):
         if not escalation.live:
             human.take_over(db, settings, escalation, account)
@@ -178,7 +181,8 @@ def _message_from_form(settings, escalation: Escalation, form: Dict[str, str]) -
     if len(text) > settings.max_message_chars:
         raise DashboardError(422, texts.DASHBOARD_REPLY_INVALID)
     lang = form.get("text_lang", "de")
-    return {"text": text, "lang": lang if lang in SUPPORTED_LANGUAGES else "de", "reply_id": None, "text_de": None}
+    lang = lang if lang in SUPPORTED_LANGUAGES else "de"
+    return {"text": text, "lang": lang, "reply_id": None, "text_de": None}
 
 
 def _send(db: Session, settings, escalation: Escalation, account: Counsellor, message: Dict[str, Any]):

@@ -33,7 +33,8 @@ def _offices(account: Counsellor) -> Optional[List[str]]:
     return None if account.is_admin else list(account.offices or [])
 
 
-def read_new(request: Request, account_id: int, after: int) -> Tuple[List[Dict[str, Any]], int, Optional[int]]:
+def read_new(request: Request, account_id: int,
+             after: int) -> Tuple[List[Dict[str, Any]], int, Optional[int]]:
     """(events after ``after`` as the pages use them, the new cursor, the unread count — None: logged out)."""
     with request.app.state.session_factory() as db:
         account = db.get(Counsellor, account_id)

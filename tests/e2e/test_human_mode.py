@@ -12,7 +12,6 @@ import httpx
 import pytest
 
 from api.models import Escalation
-
 from bot import texts
 from bot.i18n import translate
 from tests.e2e.dashboard import Counsellor_, add_counsellor, app_db, cases
@@ -171,7 +170,7 @@ def test_two_counsellors_claiming_at_once_one_wins_every_time(stack, conversatio
             barrier = threading.Barrier(2)
             results = {}
 
-            def claim(counsellor):
+            def claim(counsellor, barrier=barrier, results=results):
                 barrier.wait()
                 results[id(counsellor)] = counsellor.http.post(
                     f"/dashboard/cases/{case_id}/claim", data={"csrf_token": counsellor.csrf},

@@ -18,8 +18,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 
 from api import case_events, tracker_store
-from api.models import CaseEvent
 from api.main import create_app
+from api.models import CaseEvent
 from api.routes import events
 from api.routes.widget import WIDGET_DIR, WIDGET_PLACEHOLDERS, WIDGET_TEXTS
 from bot import SUPPORTED_LANGUAGES, texts

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api.main import create_app
 from api import case_events
+from api.main import create_app
 from api.models import AuditLog, CaseEvent, CaseNote, ChatSession, Counsellor, Escalation, utcnow
 from api.retention import purge_expired_cases
 from api.tracker_store import read_conversation

@@ -286,7 +286,7 @@ def test_staff_edits_to_the_contacts_reach_the_running_action_server(tmp_path, m
     import os
     import shutil
 
-    from actions import handoff, runtime
+    from actions import runtime
     from bot.settings import PROJECT_ROOT, load_settings
 
     shutil.copytree(PROJECT_ROOT / "knowledge" / "contacts", tmp_path / "contacts")

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import copy
 import re
-from email.header import decode_header, make_header
 import threading
 import time
+from email.header import decode_header, make_header
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -314,7 +314,7 @@ def test_of_two_counsellors_claiming_at_once_exactly_one_wins(client, stand_in):
         barrier = threading.Barrier(2)
         results = {}
 
-        def go(account_id):
+        def go(account_id, barrier=barrier, results=results):
             with factory() as db:
                 case = db.scalar(select(Escalation))
                 account = db.get(Counsellor, account_id)

@@ -40,7 +40,8 @@ def upgrade() -> None:
         sa.Column("lang", sa.String(length=8), nullable=True),
         sa.Column("reply_id", sa.String(length=64), nullable=True),
         sa.Column("text_de", sa.Text(), nullable=True),
-        sa.Column("author_id", sa.Integer(), sa.ForeignKey("counsellors.id", ondelete="SET NULL"), nullable=True),
+        sa.Column("author_id", sa.Integer(), sa.ForeignKey("counsellors.id", ondelete="SET NULL"),
+                  nullable=True),
         sa.Column("author_name", sa.String(length=120), nullable=True),
         sa.Column("in_engine", sa.Boolean(), nullable=False, server_default=sa.false()),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -79,11 +80,12 @@ def upgrade() -> None:
         "AND (older.created_at < escalations.created_at OR (older.created_at = escalations.created_at "
         "AND older.id < escalations.id)))"
     )
-    op.create_index("uq_escalations_open_per_office", "escalations", ["session_id", "contact_id"], unique=True,
-                    sqlite_where=OPEN, postgresql_where=OPEN)
+    op.create_index("uq_escalations_open_per_office", "escalations", ["session_id", "contact_id"],
+                    unique=True, sqlite_where=OPEN, postgresql_where=OPEN)
     with op.batch_alter_table("chat_sessions") as batch:
         batch.add_column(sa.Column("resume_hash", sa.String(length=64), nullable=True))
-        batch.add_column(sa.Column("delivered_event_id", sa.Integer(), nullable=False, server_default=sa.text("0")))
+        batch.add_column(sa.Column("delivered_event_id", sa.Integer(), nullable=False,
+                                   server_default=sa.text("0")))
     with op.batch_alter_table("counsellors") as batch:
         batch.add_column(sa.Column("public_name", sa.String(length=120), nullable=False, server_default=""))
         batch.add_column(sa.Column("notify_urgent", sa.Boolean(), nullable=False, server_default=sa.false()))
@@ -119,7 +121,8 @@ def downgrade() -> None:
         sa.Column("escalation_id", sa.String(length=32), sa.ForeignKey("escalations.id", ondelete="CASCADE"),
                   nullable=False),
         sa.Column("session_id", sa.String(length=64), nullable=False),
-        sa.Column("author_id", sa.Integer(), sa.ForeignKey("counsellors.id", ondelete="SET NULL"), nullable=True),
+        sa.Column("author_id", sa.Integer(), sa.ForeignKey("counsellors.id", ondelete="SET NULL"),
+                  nullable=True),
         sa.Column("author_name", sa.String(length=120), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
         sa.Column("event_id", sa.String(length=64), nullable=False),
