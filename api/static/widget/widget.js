@@ -30,7 +30,6 @@
   var API = BASE + "api/v1/";
   var STORE = "sa-advisor:" + BASE;
   var KEEP_STORE = "sa-advisor-keep:" + BASE; // localStorage, only with the person's consent
-  var RESUME = "sa-resume";
   var MAX_ITEMS = 150;
   var SVG = "http://www.w3.org/2000/svg";
   var ICONS = {
