@@ -227,6 +227,21 @@ class CaseRead(Base):
 
 
 #: What the audit log records.
+class LegacyCannedReply(Base):
+    """A reply an admin typed into the dashboard before replies became content (knowledge/replies.yml).
+
+    Kept by migration 0005 so nothing typed is lost; the application no longer reads it.
+    """
+
+    __tablename__ = "legacy_canned_replies"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    title: Mapped[str] = mapped_column(String(120))
+    lang: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
 AUDIT_ACTIONS = ("login", "login_failed", "logout", "viewed", "claimed", "released", "answered", "noted",
                  "closed", "reopened", "transferred", "handed_back", "taken_over", "account_created",
                  "account_disabled", "account_enabled", "password_reset", "offices_changed", "deleted_by_user",

@@ -9,7 +9,9 @@ e-mail notice of waiting replies, read marks, public names; canned replies move 
   (partial unique index).
 - ``chat_sessions``: ``resume_hash`` (the key of the e-mail link), ``delivered_event_id``.
 - ``counsellors``: ``public_name`` (shown to the person), ``notify_urgent``.
-- ``canned_replies`` is dropped: the replies are content now (knowledge/replies.yml, all ten languages).
+- ``canned_replies`` becomes ``legacy_canned_replies``: the replies are content now (knowledge/replies.yml,
+  all ten languages); replies an admin typed into the dashboard before are kept there, not dropped, so
+  they can be copied into replies.yml.
 
 Revision ID: 0005
 Revises: 0004
@@ -57,7 +59,7 @@ def upgrade() -> None:
         "LEFT JOIN escalations e ON e.id = m.escalation_id ORDER BY m.id"
     )
     op.drop_table("counsellor_messages")
-    op.drop_table("canned_replies")
+    op.rename_table("canned_replies", "legacy_canned_replies")
     op.create_table(
         "case_reads",
         sa.Column("counsellor_id", sa.Integer(), sa.ForeignKey("counsellors.id", ondelete="CASCADE"),
@@ -107,14 +109,7 @@ def downgrade() -> None:
         batch.drop_column("live")
         batch.drop_column("request_key")
     op.drop_table("case_reads")
-    op.create_table(
-        "canned_replies",
-        sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("title", sa.String(length=120), nullable=False),
-        sa.Column("lang", sa.String(length=8), nullable=False),
-        sa.Column("text", sa.Text(), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
-    )
+    op.rename_table("legacy_canned_replies", "canned_replies")
     op.create_table(
         "counsellor_messages",
         sa.Column("id", sa.Integer(), primary_key=True),
