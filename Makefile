@@ -8,16 +8,19 @@ export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 
-.PHONY: help run test setup venvs model locales train index check test-unit test-integration \
+.PHONY: help run test lint setup venvs model locales train index check test-unit test-integration \
         test-e2e test-browser test-rasa bench clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
 
 run: setup ## install what is missing, train, index, start engine + actions + gateway
 	@$(APP) -m bot serve --port $(PORT)
 
-test: setup check test-unit test-rasa test-integration test-e2e test-browser ## the whole suite
+test: lint setup check test-unit test-rasa test-integration test-e2e test-browser ## the whole suite (lint first)
+
+lint: venvs ## ruff with the rules configured in pyproject.toml
+	@.venv/bin/ruff check .
 
 setup: venvs model locales train index ## everything `run` needs, nothing started
 

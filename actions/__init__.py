@@ -2,6 +2,11 @@
 
 from actions.answer import ActionAnswer, ActionMoreDetail  # noqa: F401
 from actions.forms import ValidateHandoffForm  # noqa: F401
-from actions.handoff import (ActionAskDistrictCode, ActionAskHandoffConsent, ActionHandoff,  # noqa: F401
-                             ActionHandoffCancel, ActionHandoffStart)
+from actions.handoff import (  # noqa: F401
+                             ActionAskDistrictCode,
+                             ActionAskHandoffConsent,
+                             ActionHandoff,
+                             ActionHandoffCancel,
+                             ActionHandoffStart,
+)
 from actions.smalltalk import ActionSmalltalk  # noqa: F401

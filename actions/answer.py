@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, Dict, List, Optional, Text, Tuple
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -54,7 +54,7 @@ def pick_version(kb, article_id: str, lang: str):
     return None, False
 
 
-def matching_section(kb, hit, article) -> Optional[Any]:
+def matching_section(kb, hit, article) -> Any | None:
     """The section of ``article`` that corresponds to the hit's section (same position)."""
     if not hit.heading:
         return None
@@ -67,14 +67,14 @@ def matching_section(kb, hit, article) -> Optional[Any]:
     return None
 
 
-def footer(lang: str, article) -> List[str]:
+def footer(lang: str, article) -> list[str]:
     return [
         translate(lang, texts.LAST_REVIEWED, date=format_date(article.last_reviewed, lang)),
         translate(lang, texts.DISCLAIMER),
     ]
 
 
-def sources_of(article) -> List[Dict[str, str]]:
+def sources_of(article) -> list[dict[str, str]]:
     return [{"id": article.id, "title": s.title, "url": s.url} for s in article.sources]
 
 
@@ -97,12 +97,12 @@ def compose(lang: str, article, body: str, translated_fallback: bool) -> str:
     return "\n".join(lines)
 
 
-def detail_button(lang: str, article_id: str, title: str = texts.BUTTON_MORE_DETAIL) -> Dict[str, str]:
+def detail_button(lang: str, article_id: str, title: str = texts.BUTTON_MORE_DETAIL) -> dict[str, str]:
     payload = "/more_detail" + json.dumps({"article_id": article_id})
     return {"title": translate(lang, title) if title == texts.BUTTON_MORE_DETAIL else title, "payload": payload}
 
 
-def related_buttons(kb, hits, lang: str, threshold: float) -> List[Dict[str, str]]:
+def related_buttons(kb, hits, lang: str, threshold: float) -> list[dict[str, str]]:
     best = hits[0].score
     buttons = []
     for hit in hits[1:]:
@@ -142,7 +142,7 @@ def choose_hit(hits: list, turn: Turn, threshold: float):
     return chosen if chosen.score >= required else None
 
 
-def best_answer(kb, turn: Turn, threshold: float) -> Tuple[Optional[Any], list]:
+def best_answer(kb, turn: Turn, threshold: float) -> tuple[Any | None, list]:
     """The hits for the turn's text, and the one to answer from if it is trustworthy enough."""
     kb.maybe_reload()
     hits = kb.search(turn.text, runtime.settings().search_top_k)
@@ -153,8 +153,8 @@ def best_answer(kb, turn: Turn, threshold: float) -> Tuple[Optional[Any], list]:
 FALLBACKS_BEFORE_HANDOFF = 2
 
 
-def handoff_events(tracker: Tracker, turn: Turn, topic: Optional[str], answered: bool,
-                   start: bool = False, kind: Optional[str] = None) -> List[Dict[str, Any]]:
+def handoff_events(tracker: Tracker, turn: Turn, topic: str | None, answered: bool,
+                   start: bool = False, kind: str | None = None) -> list[dict[str, Any]]:
     """Slots the handoff reads: the conversation's topic, the fallback streak, whether to start it.
 
     ``start_handoff`` is set on every turn (true or false) because a rule reads it right after
@@ -173,12 +173,12 @@ def handoff_events(tracker: Tracker, turn: Turn, topic: Optional[str], answered:
 
 
 class ActionAnswer(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         turn = read_turn(tracker)
         intent_topic = INTENT_TOPICS.get(turn.intent)
         kind = urgency.detect(turn.text)
@@ -235,12 +235,12 @@ def topic_menu(dispatcher: CollectingDispatcher, kb, turn: Turn) -> None:
 class ActionMoreDetail(Action):
     """The whole article (every section) after a 'More detail' button."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_more_detail"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         turn = read_turn(tracker)
         kb = runtime.knowledge_base()
         kb.maybe_reload()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from rasa_sdk import Tracker
 
@@ -16,9 +16,9 @@ class Turn:
     lang: str
     intent: str
     confidence: float
-    entities: List[Dict[str, Any]]
+    entities: list[dict[str, Any]]
 
-    def entity(self, name: str) -> Optional[str]:
+    def entity(self, name: str) -> str | None:
         for entity in self.entities:
             if entity.get("entity") == name and entity.get("value"):
                 return str(entity["value"])

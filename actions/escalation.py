@@ -12,7 +12,8 @@ calls the gateway.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List
+from collections.abc import Iterable
+from typing import Any
 
 MAX_USER_SUMMARY = 300
 #: Messages that say nothing about the case.
@@ -20,9 +21,9 @@ _NOT_SUBSTANTIVE = frozenset({"affirm", "deny", "cancel", "greet", "goodbye", "t
                               "more_detail"})
 
 
-def person_messages(events: Iterable[Dict[str, Any]]) -> List[str]:
+def person_messages(events: Iterable[dict[str, Any]]) -> list[str]:
     """The person's substantive messages, oldest first: no button payloads, greetings or bare places."""
-    texts: List[str] = []
+    texts: list[str] = []
     for event in events:
         if event.get("event") != "user":
             continue
@@ -37,10 +38,10 @@ def person_messages(events: Iterable[Dict[str, Any]]) -> List[str]:
     return texts
 
 
-def user_summary(events: Iterable[Dict[str, Any]], limit: int = MAX_USER_SUMMARY) -> str:
+def user_summary(events: Iterable[dict[str, Any]], limit: int = MAX_USER_SUMMARY) -> str:
     """The last substantive user messages, oldest first, joined by ' / ', cut to ``limit``."""
     texts = person_messages(events)
-    chosen: List[str] = []
+    chosen: list[str] = []
     length = 0
     for text in reversed(texts):
         if length + len(text) + 3 > limit and chosen:
@@ -51,9 +52,9 @@ def user_summary(events: Iterable[Dict[str, Any]], limit: int = MAX_USER_SUMMARY
     return summary if len(summary) <= limit else summary[: limit - 1] + "…"
 
 
-def shown_articles(events: Iterable[Dict[str, Any]]) -> List[str]:
+def shown_articles(events: Iterable[dict[str, Any]]) -> list[str]:
     """Ids of the articles the bot answered from, in order, without repeats."""
-    ids: List[str] = []
+    ids: list[str] = []
     for event in events:
         if event.get("event") != "bot":
             continue

@@ -17,7 +17,7 @@ What is no answer is not taken as one:
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
@@ -28,7 +28,8 @@ from actions.context import Turn, read_turn
 from actions.handoff import NOTE_NOT_A_PLACE, NOTE_ON_THE_WAY, OUTSIDE, STATEWIDE, consented_record
 from bot import urgency
 from bot.contacts.names import name_keys
-from bot.contacts.places import AMBIGUOUS, FOUND, OUTSIDE as PLACE_OUTSIDE, resolve_place
+from bot.contacts.places import AMBIGUOUS, FOUND, resolve_place
+from bot.contacts.places import OUTSIDE as PLACE_OUTSIDE
 
 #: Slots the extraction sets beside the required ones; rasa-sdk would drop them (see below).
 HELPER_SLOTS = ("place_question", "place_attempts", "handoff_retries", "form_note", "place_name",
@@ -62,7 +63,7 @@ def _place_text(tracker: Tracker) -> str:
     return turn.text
 
 
-def _pick_candidate(text: str, candidates: List[List[str]]) -> Optional[str]:
+def _pick_candidate(text: str, candidates: list[list[str]]) -> str | None:
     """The district of the candidate the answer names exactly ("Lieskau", "Saalekreis")."""
     key = name_keys(text)[0] if text else ""
     for place, code, district in candidates:
@@ -72,18 +73,18 @@ def _pick_candidate(text: str, candidates: List[List[str]]) -> Optional[str]:
 
 
 class ValidateHandoffForm(FormValidationAction):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "validate_handoff_form"
 
-    async def required_slots(self, domain_slots: List[Text], dispatcher: CollectingDispatcher,
-                             tracker: Tracker, domain: Dict[Text, Any]) -> List[Text]:
+    async def required_slots(self, domain_slots: list[str], dispatcher: CollectingDispatcher,
+                             tracker: Tracker, domain: dict[str, Any]) -> list[str]:
         # Outside Sachsen-Anhalt there is no office to pass anything on to: no consent question.
         if tracker.slots.get("district_code") == OUTSIDE:
             return ["district_code"]
         return domain_slots
 
     async def get_validation_events(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                                    domain: dict[str, Any]) -> list[dict[str, Any]]:
         # rasa-sdk returns only required slots; the helper slots must reach the tracker too
         # (they also tell Rasa that the answer was understood, so the form is not rejected).
         events = await super().get_validation_events(dispatcher, tracker, domain)
@@ -94,7 +95,7 @@ class ValidateHandoffForm(FormValidationAction):
         return events
 
     async def extract_district_code(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                    domain: Dict[Text, Any]) -> Dict[Text, Any]:
+                                    domain: dict[str, Any]) -> dict[str, Any]:
         requested = tracker.get_slot("requested_slot") == "district_code"
         if tracker.get_slot("district_code") and not requested:
             return {}
@@ -137,7 +138,7 @@ class ValidateHandoffForm(FormValidationAction):
         return {"place_attempts": attempts, "place_question": None}
 
     async def extract_handoff_consent(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                                      domain: Dict[Text, Any]) -> Dict[Text, Any]:
+                                      domain: dict[str, Any]) -> dict[str, Any]:
         if tracker.get_slot("requested_slot") != "handoff_consent":
             return {}
         turn = read_turn(tracker)

@@ -19,7 +19,7 @@ import datetime as dt
 import logging
 import re
 import uuid
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActiveLoop, SlotSet
@@ -60,7 +60,7 @@ _AUTHORITY_CUES = re.compile(
     re.IGNORECASE,
 )
 
-_directory: Optional[Directory] = None
+_directory: Directory | None = None
 
 # Slots the form uses; reset when a handoff ends so the next one asks again.
 FORM_STATE_SLOTS = ("handoff_consent", "place_question", "place_attempts", "handoff_retries",
@@ -69,7 +69,7 @@ FORM_STATE_SLOTS = ("handoff_consent", "place_question", "place_attempts", "hand
 NOTE_ON_THE_WAY, NOTE_NOT_A_PLACE = "on_the_way", "not_a_place"
 
 
-_directory_stamp: Optional[tuple] = None
+_directory_stamp: tuple | None = None
 
 
 def _contacts_stamp() -> tuple:
@@ -95,13 +95,13 @@ def directory() -> Directory:
     return _directory
 
 
-def use_directory(value: Optional[Directory]) -> None:
+def use_directory(value: Directory | None) -> None:
     """Install a directory (tests); it is not re-read from disk."""
     global _directory, _directory_stamp
     _directory, _directory_stamp = value, None
 
 
-def real_district(tracker: Tracker) -> Optional[str]:
+def real_district(tracker: Tracker) -> str | None:
     code = tracker.get_slot("district_code")
     return code if is_district_code(code) else None
 
@@ -116,7 +116,7 @@ def district_label(tracker: Tracker) -> str:
     return f"{DISTRICTS[code]}" if code else "Sachsen-Anhalt"
 
 
-def infer_topic(turn: Turn) -> Optional[str]:
+def infer_topic(turn: Turn) -> str | None:
     """The topic of the message that asked for a person, if it says one."""
     if _AUTHORITY_CUES.search(turn.text or ""):
         return "residence"
@@ -128,13 +128,13 @@ def infer_topic(turn: Turn) -> Optional[str]:
         from actions.answer import best_answer, public_topic
 
         hit, _ = best_answer(runtime.knowledge_base(), turn, runtime.settings().no_answer_threshold)
-    except Exception as exc:  # no index yet: the topic stays unknown, the routing still works
+    except Exception as exc:  # noqa: BLE001 - no index yet: the topic stays unknown, the routing still works
         logger.warning("topic not inferred: %s", type(exc).__name__)
         return None
     return public_topic(hit.topic) if hit is not None else None
 
 
-def reset_events(keep_district: bool) -> List[Dict[str, Any]]:
+def reset_events(keep_district: bool) -> list[dict[str, Any]]:
     events = [SlotSet(name, None) for name in FORM_STATE_SLOTS]
     if not keep_district:
         events.append(SlotSet("district_code", None))
@@ -144,17 +144,17 @@ def reset_events(keep_district: bool) -> List[Dict[str, Any]]:
 class ActionHandoffStart(Action):
     """Before the form: say what happens next, or "act now" for an urgent case."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handoff_start"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         turn = read_turn(tracker)
         kind = urgency.detect(turn.text) or tracker.get_slot("handoff_urgency")
         topic = "residence" if urgency.is_urgent(kind) else (infer_topic(turn) or tracker.get_slot("last_topic"))
         keep = real_district(tracker) is not None
         events = reset_events(keep_district=keep) + [SlotSet("handoff_urgency", kind), SlotSet("last_topic", topic)]
-        sources: List[Dict[str, str]] = []
+        sources: list[dict[str, str]] = []
         if urgency.is_urgent(kind):
             lines = [translate(turn.lang, _URGENT_TEXTS[kind])]
             if keep:
@@ -171,11 +171,11 @@ class ActionHandoffStart(Action):
         return events
 
 
-def _article_sources(article_id: str, lang: str) -> List[Dict[str, str]]:
+def _article_sources(article_id: str, lang: str) -> list[dict[str, str]]:
     try:
         kb = runtime.knowledge_base()
         article = kb.article(article_id, lang) or kb.article(article_id, "de")
-    except Exception:
+    except Exception:  # noqa: BLE001
         return []
     return [{"id": article.id, "title": s.title, "url": s.url} for s in article.sources] if article else []
 
@@ -183,11 +183,11 @@ def _article_sources(article_id: str, lang: str) -> List[Dict[str, str]]:
 class ActionAskDistrictCode(Action):
     """The form's place question: first time, again after an unknown place, or which town."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_district_code"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         turn = read_turn(tracker)
         question = tracker.get_slot("place_question") or {}
         candidates = question.get("candidates") or []
@@ -204,7 +204,7 @@ class ActionAskDistrictCode(Action):
             for place, _code, district in candidates:
                 value = f"{plz} {place}".strip().replace('"', "")
                 buttons.append({"title": f"{place} ({district})",
-                                "payload": '/inform_location{"place": "%s"}' % value})
+                                "payload": f'/inform_location{{"place": "{value}"}}'})
         elif (tracker.get_slot("place_attempts") or 0) > 0:
             text = translate(turn.lang, texts.ASK_PLACE_AGAIN)
         else:
@@ -216,11 +216,11 @@ class ActionAskDistrictCode(Action):
 class ActionAskHandoffConsent(Action):
     """The consent question: what is passed on, to whom, for how long."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_ask_handoff_consent"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         turn = read_turn(tracker)
         contact = responsible_contact(tracker)
         lines = []
@@ -262,11 +262,11 @@ def confirmation(lang: str, contact, urgent: bool) -> str:
 class ActionHandoff(Action):
     """The form is complete: record the escalation (with consent only) and show the contact card."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handoff"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         turn = read_turn(tracker)
         if tracker.get_slot("district_code") == OUTSIDE:
             federal = directory().get(FEDERAL_CONTACT)
@@ -280,7 +280,7 @@ class ActionHandoff(Action):
         kind = tracker.get_slot("handoff_urgency")
         contact = responsible_contact(tracker)
         events = reset_events(keep_district=district_code is not None)
-        handoff: Dict[str, Any] = {"escalation_id": None, "contact_id": contact.id,
+        handoff: dict[str, Any] = {"escalation_id": None, "contact_id": contact.id,
                                    "district_code": district_code}
         if tracker.get_slot("handoff_consent") is True:
             # The gateway records it from this reply and fills in the id (api.escalations). It was made
@@ -299,7 +299,7 @@ class ActionHandoff(Action):
         return events
 
 
-def _article_titles(events) -> List[str]:
+def _article_titles(events) -> list[str]:
     titles = []
     try:
         kb = runtime.knowledge_base()
@@ -307,18 +307,18 @@ def _article_titles(events) -> List[str]:
             article = kb.article(article_id, "de")
             if article is not None:
                 titles.append(article.title)
-    except Exception:  # no index: the summary names no articles
+    except Exception:  # noqa: BLE001, S110 - no index: the summary names no articles
         pass
     return titles
 
 
-def consented_record(tracker: Tracker, turn: Turn) -> Dict[str, Any]:
+def consented_record(tracker: Tracker, turn: Turn) -> dict[str, Any]:
     """The escalation of this conversation as it stands when the person says yes."""
     return escalation_record(tracker, turn, responsible_contact(tracker), real_district(tracker),
                              tracker.get_slot("last_topic"), tracker.get_slot("handoff_urgency"))
 
 
-def escalation_record(tracker: Tracker, turn: Turn, contact, district_code, topic, kind) -> Dict[str, Any]:
+def escalation_record(tracker: Tracker, turn: Turn, contact, district_code, topic, kind) -> dict[str, Any]:
     """What the gateway records (api.escalations.EscalationRequest), with this handoff's own key."""
     events = tracker.events or []
     facts = case_summary.extract_facts(person_messages(events), turn.lang,
@@ -341,7 +341,7 @@ def escalation_record(tracker: Tracker, turn: Turn, contact, district_code, topi
 
 
 def answer_stale_consent(dispatcher: CollectingDispatcher, tracker: Tracker,
-                         turn: Turn) -> List[Dict[str, Any]]:
+                         turn: Turn) -> list[dict[str, Any]]:
     """A consent button pressed when no consent question is open.
 
     "Yes" after a handoff the person agreed to (typically a retry after a network error): the same
@@ -364,14 +364,14 @@ def answer_stale_consent(dispatcher: CollectingDispatcher, tracker: Tracker,
 class ActionHandoffCancel(Action):
     """"cancel" at any step: stop the form, pass nothing on."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handoff_cancel"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: dict[str, Any]) -> list[dict[str, Any]]:
         turn = read_turn(tracker)
         send(dispatcher, turn, translate(turn.lang, texts.HANDOFF_CANCELLED), "handoff")
-        events: List[Dict[str, Any]] = []
+        events: list[dict[str, Any]] = []
         if tracker.active_loop.get("name"):
             events += [ActiveLoop(None), SlotSet("requested_slot", None)]
         return events + reset_events(keep_district=real_district(tracker) is not None)

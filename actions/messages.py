@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -11,11 +11,11 @@ from bot import texts
 from bot.i18n import translate
 
 
-def button(lang: str, title: str, payload: str) -> Dict[str, str]:
+def button(lang: str, title: str, payload: str) -> dict[str, str]:
     return {"title": translate(lang, title), "payload": payload}
 
 
-def talk_to_person_button(lang: str) -> Dict[str, str]:
+def talk_to_person_button(lang: str) -> dict[str, str]:
     return button(lang, texts.BUTTON_TALK_TO_PERSON, "/request_human")
 
 
@@ -24,11 +24,11 @@ def send(
     turn: Turn,
     text: str,
     topic: str,
-    buttons: Optional[List[Dict[str, str]]] = None,
-    sources: Optional[List[Dict[str, str]]] = None,
-    articles: Optional[List[str]] = None,
-    contact: Optional[Dict[str, Any]] = None,
-    handoff: Optional[Dict[str, Any]] = None,
+    buttons: list[dict[str, str]] | None = None,
+    sources: list[dict[str, str]] | None = None,
+    articles: list[str] | None = None,
+    contact: dict[str, Any] | None = None,
+    handoff: dict[str, Any] | None = None,
 ) -> None:
     dispatcher.utter_message(
         json_message={

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import threading
-from typing import Optional
 
 from bot.settings import Settings, load_settings
 
 _lock = threading.Lock()
-_settings: Optional[Settings] = None
+_settings: Settings | None = None
 _embedder = None
 _knowledge_base = None
 

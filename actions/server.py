@@ -31,7 +31,7 @@ def build_app():
         try:
             kb = runtime.knowledge_base()
             kb.maybe_reload()
-        except Exception as exc:  # the index or model is missing or broken
+        except Exception as exc:  # noqa: BLE001 - the index or model is missing or broken
             return response.json({"status": "not ready", "reason": type(exc).__name__}, status=503)
         return response.json({"status": "ok", "index_build": kb.build_id})
 
@@ -46,7 +46,7 @@ def main(argv=None) -> None:
     logging.basicConfig(level=os.environ.get("ADVISOR_LOG_LEVEL", "INFO"))
     try:
         runtime.warm_up()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         # Keep serving (smalltalk works, /ready says why); the index may appear later.
         logger.warning("knowledge base not loaded at start-up: %s", exc)
     app = build_app()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
@@ -22,18 +22,18 @@ _REPLIES = {
 }
 
 
-def topic_buttons(lang: str) -> List[Dict[str, str]]:
+def topic_buttons(lang: str) -> list[dict[str, str]]:
     """The four topics as buttons; each sends a question the NLU understands in any language."""
     return [button(lang, title, payload) for title, payload in texts.TOPIC_BUTTONS]
 
 
 class ActionSmalltalk(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_smalltalk"
 
     async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
-    ) -> List[Dict[Text, Any]]:
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         turn = read_turn(tracker)
         if turn.intent in ("affirm", "deny") and turn.text.startswith("/"):
             # The consent buttons are the only ones that send these; no consent question is open now.

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Optional
-
 from sqlalchemy.orm import Session
 
 from api.models import AUDIT_ACTIONS, AuditLog, Counsellor
 
 
-def audit(db: Session, action: str, account: Optional[Counsellor] = None, escalation_id: Optional[str] = None,
-          target: Optional[int] = None) -> None:
+def audit(db: Session, action: str, account: Counsellor | None = None, escalation_id: str | None = None,
+          target: int | None = None) -> None:
     """Record an action (one of AUDIT_ACTIONS); the caller commits. Ids only, never text."""
     if action not in AUDIT_ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")

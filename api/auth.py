@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import hmac
 import secrets
-from typing import Optional, Tuple
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -47,7 +46,7 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
-def password_problem(password: str, email: str = "", name: str = "") -> Optional[str]:
+def password_problem(password: str, email: str = "", name: str = "") -> str | None:
     """None for an acceptable password, else the ``bot.texts`` message saying what is wrong."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
         return texts.DASHBOARD_PASSWORD_TOO_SHORT
@@ -63,23 +62,23 @@ def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
 
-def find_account(db: Session, email: str) -> Optional[Counsellor]:
+def find_account(db: Session, email: str) -> Counsellor | None:
     return db.scalar(select(Counsellor).where(func.lower(Counsellor.email) == normalise_email(email)))
 
 
-def _aware(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
     # SQLite hands back naive datetimes; every time we store is UTC.
     if value is not None and value.tzinfo is None:
         return value.replace(tzinfo=dt.timezone.utc)
     return value
 
 
-def is_locked(account: Counsellor, now: Optional[dt.datetime] = None) -> bool:
+def is_locked(account: Counsellor, now: dt.datetime | None = None) -> bool:
     locked_until = _aware(account.locked_until)
     return locked_until is not None and locked_until > (now or utcnow())
 
 
-def check_login(db: Session, email: str, password: str, now: Optional[dt.datetime] = None) -> Optional[Counsellor]:
+def check_login(db: Session, email: str, password: str, now: dt.datetime | None = None) -> Counsellor | None:
     """The account if ``password`` opens it now; counts failures and locks after MAX_FAILED_LOGINS.
 
     A disabled or locked account never logs in, not even with the right password; the caller
@@ -107,7 +106,7 @@ def check_login(db: Session, email: str, password: str, now: Optional[dt.datetim
     return account
 
 
-def start_session(db: Session, account: Counsellor, hours: int) -> Tuple[str, DashboardSession]:
+def start_session(db: Session, account: Counsellor, hours: int) -> tuple[str, DashboardSession]:
     """A new login session: (the cookie's token, the stored session)."""
     token = secrets.token_urlsafe(32)
     now = utcnow()
@@ -121,7 +120,7 @@ def start_session(db: Session, account: Counsellor, hours: int) -> Tuple[str, Da
     return token, session
 
 
-def load_session(db: Session, token: Optional[str]) -> Optional[DashboardSession]:
+def load_session(db: Session, token: str | None) -> DashboardSession | None:
     """The unexpired session of ``token`` whose account is still active, else None."""
     if not token:
         return None
@@ -143,6 +142,6 @@ def new_csrf_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def same_token(expected: Optional[str], given: Optional[str]) -> bool:
+def same_token(expected: str | None, given: str | None) -> bool:
     """Constant-time comparison; False when either is missing."""
     return bool(expected) and bool(given) and hmac.compare_digest(expected.encode(), given.encode())

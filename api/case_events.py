@@ -14,7 +14,8 @@ advisory lock (held only until the commit).
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy import text as sql
@@ -31,11 +32,11 @@ PAGE = 200
 _PG_LOCK = 0x63617365
 
 
-def add(db: Session, *, session_id: str, sender: str, action: str = "message", text: Optional[str] = None,
-        lang: Optional[str] = None, escalation: Optional[Escalation] = None,
-        author: Optional[Counsellor] = None,
-        author_name: Optional[str] = None, reply_id: Optional[str] = None, text_de: Optional[str] = None,
-        in_engine: bool = False, contact_id: Optional[str] = None) -> CaseEvent:
+def add(db: Session, *, session_id: str, sender: str, action: str = "message", text: str | None = None,
+        lang: str | None = None, escalation: Escalation | None = None,
+        author: Counsellor | None = None,
+        author_name: str | None = None, reply_id: str | None = None, text_de: str | None = None,
+        in_engine: bool = False, contact_id: str | None = None) -> CaseEvent:
     """Record an event (flushed, so it has its id); readers are woken when ``db`` commits."""
     if sender not in SENDERS:
         raise ValueError(f"sender must be one of {SENDERS}, not {sender!r}")
@@ -57,13 +58,13 @@ def add(db: Session, *, session_id: str, sender: str, action: str = "message", t
     return event
 
 
-def parse_cursor(value: Optional[str]) -> int:
+def parse_cursor(value: str | None) -> int:
     """A reader's cursor: the id of the last event it has; 0 (everything) for none or nonsense."""
     value = (value or "").strip()
     return int(value) if value.isdigit() else 0
 
 
-def for_widget(db: Session, session_id: str, after: int) -> List[CaseEvent]:
+def for_widget(db: Session, session_id: str, after: int) -> list[CaseEvent]:
     """Events the person's widget shows, newer than ``after``, oldest first."""
     query = (select(CaseEvent).where(CaseEvent.session_id == session_id, CaseEvent.id > after,
                                      CaseEvent.sender != "person", CaseEvent.text.is_not(None))
@@ -71,14 +72,14 @@ def for_widget(db: Session, session_id: str, after: int) -> List[CaseEvent]:
     return list(db.scalars(query))
 
 
-def latest_id(db: Session, session_id: Optional[str] = None) -> int:
+def latest_id(db: Session, session_id: str | None = None) -> int:
     query = select(func.max(CaseEvent.id))
     if session_id is not None:
         query = query.where(CaseEvent.session_id == session_id)
     return int(db.scalar(query) or 0)
 
 
-def widget_view(event: CaseEvent, person_lang: Optional[str], locales_dir=None) -> Dict[str, Any]:
+def widget_view(event: CaseEvent, person_lang: str | None, locales_dir=None) -> dict[str, Any]:
     """The event as the widget receives it (the same shape on the stream, in polls and in the history).
 
     ``lang_note``: a counsellor's text written in another language than the person's says which
@@ -101,8 +102,8 @@ def widget_view(event: CaseEvent, person_lang: Optional[str], locales_dir=None) 
     }
 
 
-def for_offices(db: Session, offices: Optional[Iterable[str]], after: int,
-                escalation_id: Optional[str] = None) -> List[CaseEvent]:
+def for_offices(db: Session, offices: Iterable[str] | None, after: int,
+                escalation_id: str | None = None) -> list[CaseEvent]:
     """Events of the offices' cases newer than ``after`` (all offices for ``None``: an admin)."""
     query = select(CaseEvent).where(CaseEvent.id > after, CaseEvent.escalation_id.is_not(None))
     if offices is not None:

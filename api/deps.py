@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hmac
-from typing import Annotated, Iterator, Optional
+from collections.abc import Iterator
+from typing import Annotated
 
 import httpx
 from fastapi import Depends, Header, Request
@@ -41,7 +42,7 @@ def get_rate_limiter(request: Request) -> SlidingWindowRateLimiter:
     return request.app.state.rate_limiter
 
 
-def authenticate_session(db: Session, session_id: str, authorization: Optional[str]) -> ChatSession:
+def authenticate_session(db: Session, session_id: str, authorization: str | None) -> ChatSession:
     """The session ``authorization`` (``Bearer <token>``) opens; 404 unknown session, 401 wrong token.
 
     Called by the route after the body was read, so that these errors speak the request's language.
@@ -62,4 +63,4 @@ SessionDep = Annotated[Session, Depends(get_db)]
 HttpClientDep = Annotated[httpx.AsyncClient, Depends(get_http_client)]
 EngineDep = Annotated[EngineClient, Depends(get_engine)]
 RateLimiterDep = Annotated[SlidingWindowRateLimiter, Depends(get_rate_limiter)]
-AuthorizationHeader = Annotated[Optional[str], Header()]
+AuthorizationHeader = Annotated[str | None, Header()]

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 import httpx
 
@@ -42,7 +42,7 @@ class EngineClient:
         self._token = token
         self._timeout = timeout
 
-    async def send_message(self, session_id: str, text: str, lang: str) -> List[Dict[str, Any]]:
+    async def send_message(self, session_id: str, text: str, lang: str) -> list[dict[str, Any]]:
         """The engine's messages for one user message; raise EngineUnavailable when it cannot answer."""
         body = {"sender": session_id, "message": text, "metadata": {"lang": lang}}
         try:
@@ -65,7 +65,7 @@ class EngineClient:
             raise EngineSilent("no messages")
         return messages
 
-    async def append_events(self, session_id: str, events: List[Dict[str, Any]]) -> Dict[str, Any]:
+    async def append_events(self, session_id: str, events: list[dict[str, Any]]) -> dict[str, Any]:
         """Append events to the conversation (Rasa's HTTP API); the tracker's state without its events.
 
         Used for human mode: ``{"event": "pause"}`` / ``{"event": "resume"}`` (Rasa's own
@@ -113,7 +113,7 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _buttons(value: Any) -> List[Dict[str, str]]:
+def _buttons(value: Any) -> list[dict[str, str]]:
     if not isinstance(value, list):
         return []
     return [
@@ -123,7 +123,7 @@ def _buttons(value: Any) -> List[Dict[str, str]]:
     ]
 
 
-def _sources(value: Any) -> List[Dict[str, str]]:
+def _sources(value: Any) -> list[dict[str, str]]:
     if not isinstance(value, list):
         return []
     # Only web links: the widget turns url into an href, so "javascript:" must never pass.
@@ -137,7 +137,7 @@ def _sources(value: Any) -> List[Dict[str, str]]:
     ]
 
 
-def _meta(value: Dict[str, Any]) -> Dict[str, Any]:
+def _meta(value: dict[str, Any]) -> dict[str, Any]:
     """The documented meta keys, each of the documented type or empty; anything else is dropped."""
     confidence, articles, handoff = value.get("confidence"), value.get("articles"), value.get("handoff")
     is_number = isinstance(confidence, (int, float)) and not isinstance(confidence, bool)
@@ -150,7 +150,7 @@ def _meta(value: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-def default_message(lang: str, locales_dir=None) -> Dict[str, Any]:
+def default_message(lang: str, locales_dir=None) -> dict[str, Any]:
     """What the user sees when the engine answered with nothing: no answer, offer a person."""
     talk_to_person = translate(lang, texts.BUTTON_TALK_TO_PERSON, locales_dir=locales_dir)
     return {
@@ -162,11 +162,11 @@ def default_message(lang: str, locales_dir=None) -> Dict[str, Any]:
 
 
 def build_chat_response(
-    session_id: str, lang: str, engine_messages: List[Any], locales_dir=None
-) -> Dict[str, Any]:
+    session_id: str, lang: str, engine_messages: list[Any], locales_dir=None
+) -> dict[str, Any]:
     """The public chat response (ARCHITECTURE "Public chat API (v1)") from the engine's REST answer."""
-    messages: List[Dict[str, Any]] = []
-    meta: Optional[Dict[str, Any]] = None
+    messages: list[dict[str, Any]] = []
+    meta: dict[str, Any] | None = None
     for item in engine_messages:
         if not isinstance(item, dict):
             continue

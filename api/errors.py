@@ -7,7 +7,7 @@ then the session's), else German. Nothing internal (stack traces, exception text
 from __future__ import annotations
 
 import math
-from typing import Any, Dict, Optional
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,7 +22,7 @@ class ApiError(Exception):
     """An error the client should see: HTTP status, stable code, a ``bot.texts`` message."""
 
     def __init__(
-        self, status: int, code: str, message: str, headers: Optional[Dict[str, str]] = None, **values: Any
+        self, status: int, code: str, message: str, headers: dict[str, str] | None = None, **values: Any
     ):
         super().__init__(code)
         self.status = status
@@ -46,14 +46,14 @@ def rate_limited(retry_after: float) -> ApiError:
     return ApiError(429, "rate_limited", texts.ERROR_RATE_LIMITED, headers={"Retry-After": str(seconds)})
 
 
-def set_error_language(request: Request, lang: Optional[str]) -> None:
+def set_error_language(request: Request, lang: str | None) -> None:
     """Errors raised from now on in this request are written in ``lang`` (when supported)."""
     if normalise_language(lang):
         request.state.error_lang = normalise_language(lang)
 
 
 def error_response(
-    request: Request, status: int, code: str, message: str, headers: Optional[Dict[str, str]] = None, **values
+    request: Request, status: int, code: str, message: str, headers: dict[str, str] | None = None, **values
 ) -> JSONResponse:
     """The error body with ``message`` (a ``bot.texts`` text) rendered in the request's error language."""
     lang = getattr(request.state, "error_lang", None) or DEFAULT_LANGUAGE

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
@@ -45,13 +45,13 @@ class EscalationRequest(BaseModel):
 
     request_key: str = Field(min_length=8, max_length=64)
     lang: str
-    district_code: Optional[str] = None
+    district_code: str | None = None
     topic: str = Field(min_length=1, max_length=32)
     contact_id: str = Field(min_length=1, max_length=64)
     summary_de: str = Field(max_length=MAX_SUMMARY_DE)
     summary_user: str = Field(max_length=MAX_SUMMARY_USER)
     consent: bool
-    consent_at: Optional[dt.datetime] = None
+    consent_at: dt.datetime | None = None
     urgent: bool = False
 
     @field_validator("lang")
@@ -63,7 +63,7 @@ class EscalationRequest(BaseModel):
 
     @field_validator("district_code")
     @classmethod
-    def _district(cls, value: Optional[str]) -> Optional[str]:
+    def _district(cls, value: str | None) -> str | None:
         if value is not None and not is_district_code(value):
             raise ValueError("district_code must be a Kreisschlüssel of Sachsen-Anhalt (15001-15091)")
         return value
@@ -73,7 +73,7 @@ class RecordFailed(Exception):
     """The case could not be stored; the person should send the same answer again."""
 
 
-def _existing(db: Session, session_id: str, request: EscalationRequest) -> Optional[Escalation]:
+def _existing(db: Session, session_id: str, request: EscalationRequest) -> Escalation | None:
     found = db.scalar(select(Escalation).where(Escalation.request_key == request.request_key))
     if found is not None and found.session_id == session_id:
         return found
@@ -82,7 +82,7 @@ def _existing(db: Session, session_id: str, request: EscalationRequest) -> Optio
         Escalation.status.in_(OPEN_STATUSES)))
 
 
-def record(db: Session, session_id: str, request: EscalationRequest) -> Tuple[Escalation, bool]:
+def record(db: Session, session_id: str, request: EscalationRequest) -> tuple[Escalation, bool]:
     """(the case, whether it is new). Commits. The session id is the caller's, never the action's."""
     if not request.consent:
         raise ValueError("no escalation without consent")
@@ -113,16 +113,16 @@ def record(db: Session, session_id: str, request: EscalationRequest) -> Tuple[Es
     return escalation, True
 
 
-def _handoff_of(reply: Any) -> Optional[Dict[str, Any]]:
+def _handoff_of(reply: Any) -> dict[str, Any] | None:
     custom = reply.get("custom") if isinstance(reply, dict) else None
     meta = custom.get("meta") if isinstance(custom, dict) else None
     handoff = meta.get("handoff") if isinstance(meta, dict) else None
     return handoff if isinstance(handoff, dict) else None
 
 
-def _record_all(db: Session, settings, session: ChatSession, replies: List[Any]) -> List[Escalation]:
+def _record_all(db: Session, settings, session: ChatSession, replies: list[Any]) -> list[Escalation]:
     """Record every case the replies carry; the new ones (for notifications)."""
-    created: List[Escalation] = []
+    created: list[Escalation] = []
     for reply in replies:
         handoff = _handoff_of(reply)
         if handoff is None or "record" not in handoff:
@@ -136,7 +136,7 @@ def _record_all(db: Session, settings, session: ChatSession, replies: List[Any])
             raise RecordFailed("invalid request") from None
         try:
             escalation, new = record(db, session.id, request)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             db.rollback()
             logger.warning("escalation not recorded: %s", type(exc).__name__)
             raise RecordFailed(type(exc).__name__) from None
@@ -150,7 +150,7 @@ def _record_all(db: Session, settings, session: ChatSession, replies: List[Any])
 
 
 async def record_replies(request: Request, db: Session, session: ChatSession,
-                         replies: List[Any]) -> List[Any]:
+                         replies: list[Any]) -> list[Any]:
     """Record the cases in the engine's ``replies`` (in place) and return them; RecordFailed when that failed.
 
     A new urgent case is also e-mailed (without content) to its office's counsellors who asked for it.

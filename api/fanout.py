@@ -22,8 +22,9 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Dict, Iterable, Iterator, Optional, Protocol, Set, Tuple
+from typing import Protocol
 
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -36,7 +37,7 @@ def session_topic(session_id: str) -> str:
     return f"session:{session_id}"
 
 
-def office_topic(contact_id: Optional[str]) -> str:
+def office_topic(contact_id: str | None) -> str:
     return f"office:{contact_id or '-'}"
 
 
@@ -69,7 +70,7 @@ class InMemoryFanout:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._waiters: Dict[str, Set[_Waiter]] = {}
+        self._waiters: dict[str, set[_Waiter]] = {}
 
     def notify(self, topics: Iterable[str]) -> None:
         topics = set(topics)
@@ -100,7 +101,7 @@ class InMemoryFanout:
                     if not waiters:
                         self._waiters.pop(topic, None)
 
-    def listening(self) -> Tuple[str, ...]:
+    def listening(self) -> tuple[str, ...]:
         """Topics someone waits on (tests)."""
         with self._lock:
             return tuple(self._waiters)

@@ -18,7 +18,6 @@ import asyncio
 import logging
 import re
 import secrets
-from typing import List, Optional, Tuple
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
@@ -58,12 +57,12 @@ def remove_address(db: Session, session_id: str) -> None:
     db.commit()
 
 
-def address_of(db: Session, session_id: str) -> Optional[str]:
+def address_of(db: Session, session_id: str) -> str | None:
     return db.scalar(select(Escalation.notify_email).where(Escalation.session_id == session_id,
                                                            Escalation.notify_email.is_not(None)).limit(1))
 
 
-def resume(db: Session, session_id: str, key: str) -> Optional[str]:
+def resume(db: Session, session_id: str, key: str) -> str | None:
     """A new chat token for the session if ``key`` is the newest e-mail's key (the old token stops
     working: the newest device holds the conversation); None otherwise. Commits."""
     session = db.get(ChatSession, session_id)
@@ -83,7 +82,7 @@ def resume_link(settings, session_id: str, key: str) -> str:
     return f"{page}#{RESUME_FRAGMENT}={session_id}.{key}"
 
 
-def _waiting(db: Session, settings) -> List[Tuple[Escalation, ChatSession, int]]:
+def _waiting(db: Session, settings) -> list[tuple[Escalation, ChatSession, int]]:
     """(case, session, newest unseen reply id) for every case whose reply waits longer than the delay."""
     cutoff = utcnow().timestamp() - settings.reply_email_delay_seconds
     found = []
@@ -130,7 +129,7 @@ def send_waiting_notices(settings, session_factory) -> int:
             )
             try:
                 sent += mail.send(settings, [message])
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001
                 # Try again on the next round: the claim is given back.
                 logger.warning("reply notice not sent: %s", type(exc).__name__)
                 db.execute(update(Escalation).where(Escalation.id == case.id)
@@ -153,5 +152,5 @@ async def run_notices(app) -> None:
         await asyncio.sleep(interval(settings))
         try:
             await asyncio.to_thread(send_waiting_notices, settings, app.state.session_factory)
-        except Exception as exc:  # a broken round must not stop the next one
+        except Exception as exc:  # noqa: BLE001 - a broken round must not stop the next one
             logger.warning("reply notices failed: %s", type(exc).__name__)

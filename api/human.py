@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
@@ -43,7 +43,7 @@ def engine_of(request: Request) -> EngineClient:
                         settings.engine_timeout)
 
 
-def public_name(settings, account: Optional[Counsellor], escalation: Escalation) -> str:
+def public_name(settings, account: Counsellor | None, escalation: Escalation) -> str:
     """What the person sees: the account's public name ("Beraterin der Ausländerbehörde Harz"), else
     "a counsellor of <office>" in the person's language. Never the surname unless the account chose it."""
     if account is not None and (account.public_name or "").strip():
@@ -53,14 +53,14 @@ def public_name(settings, account: Optional[Counsellor], escalation: Escalation)
                      office=office)
 
 
-def live_case(db: Session, session_id: str) -> Optional[Escalation]:
+def live_case(db: Session, session_id: str) -> Escalation | None:
     """The case in human mode for this conversation, if any (the newest, should there be several)."""
     return db.scalar(select(Escalation).where(Escalation.session_id == session_id, Escalation.live.is_(True),
                                               Escalation.status == "claimed")
                      .order_by(Escalation.claimed_at.desc()).limit(1))
 
 
-def human_state(db: Session, settings, session_id: str) -> Optional[Dict[str, Any]]:
+def human_state(db: Session, settings, session_id: str) -> dict[str, Any] | None:
     """``{"escalation_id", "name"}`` while a counsellor holds the conversation, else None."""
     case = live_case(db, session_id)
     if case is None:
@@ -69,8 +69,8 @@ def human_state(db: Session, settings, session_id: str) -> Optional[Dict[str, An
     return {"escalation_id": case.id, "name": public_name(settings, holder, case)}
 
 
-def _notice(db: Session, settings, escalation: Escalation, action: str, message: Optional[str],
-            account: Optional[Counsellor], shown_as: Optional[str] = None, **values: Any) -> CaseEvent:
+def _notice(db: Session, settings, escalation: Escalation, action: str, message: str | None,
+            account: Counsellor | None, shown_as: str | None = None, **values: Any) -> CaseEvent:
     """A case event; with ``message`` (a bot.texts text) the person's widget shows it in their language."""
     text = None
     if message is not None:
@@ -97,7 +97,7 @@ def _mark_in_engine(db: Session, event_id: int) -> None:
 
 
 async def deliver(request: Request, db: Session, session: ChatSession, case: Escalation, text: str, lang: str,
-                  already_in_engine: bool = False) -> Dict[str, Any]:
+                  already_in_engine: bool = False) -> dict[str, Any]:
     """The person's message goes to the case (and the counsellor's open page); the public chat response.
 
     A button of an earlier bot message pressed now says nothing to a person: it is not passed on, and the
@@ -106,7 +106,7 @@ async def deliver(request: Request, db: Session, session: ChatSession, case: Esc
     settings = request.app.state.settings
     holder = await run_in_threadpool(db.get, Counsellor, case.claimed_by) if case.claimed_by else None
     name = public_name(settings, holder, case)
-    messages: List[Dict[str, Any]] = []
+    messages: list[dict[str, Any]] = []
     if text.startswith("/"):
         messages.append({"text": translate(lang, texts.HUMAN_WRITE_IN_WORDS, locales_dir=settings.locales_dir,
                                            name=name), "buttons": [], "sources": [], "contact": None})
@@ -150,7 +150,7 @@ async def _append_person_message(request: Request, db: Session, session_id: str,
 class ClaimResult:
     won: bool
     #: Who holds the case now (the winner's name for the loser), None when it is closed.
-    holder: Optional[str]
+    holder: str | None
 
 
 def claim(db: Session, settings, escalation: Escalation, account: Counsellor) -> ClaimResult:

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Dict, Iterable, List, Optional
 
 from lingua import IsoCode639_1, LanguageDetector, LanguageDetectorBuilder
 
@@ -67,7 +67,7 @@ mindestlohn arbeitsvertrag lohnabrechnung kündigung familiennachzug jobcenter a
 arbeitsagentur ausreiseaufforderung widerspruch duldung einbürgerung steuer id steuernummer
 wohnung kita schule ausbildung pflegefachkraft anerkennungsstelle landesverwaltungsamt
 iq netzwerk mbe migrationsberatung bamf dtz telc goethe
-""".split())
+""".split())  # noqa: SIM905 (a word list reads best as one string)
 
 
 @lru_cache(maxsize=1)
@@ -119,7 +119,7 @@ def plain(text: str) -> str:
     return unicodedata.normalize("NFC", kept)
 
 
-def language_confidences(text: str, among: Optional[Iterable[str]] = None) -> Dict[str, float]:
+def language_confidences(text: str, among: Iterable[str] | None = None) -> dict[str, float]:
     values = _detector().compute_language_confidence_values(text)
     result = {value.language.iso_code_639_1.name.lower(): value.value for value in values}
     if among is not None:
@@ -137,7 +137,7 @@ def is_german_term(word: str) -> bool:
     return lowered in _GERMAN_TERMS or lowered.startswith(_TERM_STEMS)
 
 
-def _without_german_terms(words: List[str]) -> List[str]:
+def _without_german_terms(words: list[str]) -> list[str]:
     """The words that are not German terms from letters, compounds of them included."""
     return [word for word in words if not is_german_term(word)]
 
@@ -159,13 +159,13 @@ _RUSSIAN_LETTERS = frozenset("ыэъё")
 
 
 #: Frequent short words that only one of the two languages has.
-_UKRAINIAN_WORDS = frozenset("яка який яке які як що чи буде мені мене мій це де коли скільки можна "
+_UKRAINIAN_WORDS = frozenset("яка який яке які як що чи буде мені мене мій це де коли скільки можна "  # noqa: SIM905
                              "треба потрібно дякую привіт ні але або щоб вже тут зараз завтра".split())
-_RUSSIAN_WORDS = frozenset("какая какой какое какие как что ли будет мне меня мой это где когда "
+_RUSSIAN_WORDS = frozenset("какая какой какое какие как что ли будет мне меня мой это где когда "  # noqa: SIM905
                            "сколько можно надо нужно спасибо привет нет но или чтобы уже здесь сейчас".split())
 
 
-def _cyrillic_by_letters(words: List[str]) -> Optional[str]:
+def _cyrillic_by_letters(words: list[str]) -> str | None:
     """'uk' or 'ru' when letters or frequent words only one of them has decide; else None."""
     letters = set("".join(words).lower())
     ukrainian, russian = bool(letters & _UKRAINIAN_LETTERS), bool(letters & _RUSSIAN_LETTERS)
@@ -179,7 +179,7 @@ def _cyrillic_by_letters(words: List[str]) -> Optional[str]:
     return None
 
 
-def _short_text(words: List[str], previous: Optional[str], fallback: str) -> str:
+def _short_text(words: list[str], previous: str | None, fallback: str) -> str:
     """Language of a message of one or two words."""
     phrase = plain(" ".join(words))
     known = _SHORT_WORDS.get(phrase)
@@ -197,14 +197,14 @@ def _short_text(words: List[str], previous: Optional[str], fallback: str) -> str
     return fallback
 
 
-def detect_language(text: str, previous: Optional[str] = None) -> str:
+def detect_language(text: str, previous: str | None = None) -> str:
     """The language code of ``text``; ``previous`` (the session's language, else German) wins doubts."""
     previous = normalise_language(previous)
     fallback = previous or DEFAULT_LANGUAGE
     words = _WORD.findall(_without_place(text))
     if not words:
         return fallback
-    by_script: Dict[str, List[str]] = {"arabic": [], "cyrillic": [], "latin": []}
+    by_script: dict[str, list[str]] = {"arabic": [], "cyrillic": [], "latin": []}
     for word in words:
         by_script[_word_script(word)].append(word)
     other = max(("arabic", "cyrillic"), key=lambda script: len(by_script[script]))

@@ -15,7 +15,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Dict, List, Optional, Tuple
 
 from babel import Locale
 
@@ -30,7 +29,7 @@ MAX_BARE_WORDS = 10
 #: Forms of the names of our languages beyond babel's dictionary form, lower case and without
 #: accents (see api.language.plain): adverbs ("po-russki", "turcește", "bằng tiếng Việt"), cases ("українською",
 #: "po polsku"), colloquial forms ("عربي", "farsi"), and Dari, which Farsi speakers read.
-_EXTRA_FORMS: Dict[str, Tuple[str, ...]] = {
+_EXTRA_FORMS: dict[str, tuple[str, ...]] = {
     "de": ("deutsch", "german", "almanca", "немецк*", "німецьк*", "niemieck*", "germana", "nemteste",
            "الالمانيه*", "الماني*", "آلمانی*", "tieng duc"),
     "en": ("english", "englisch", "ingilizce", "английск*", "англійськ*", "angielsk*", "engleza",
@@ -67,18 +66,18 @@ _CUES = (
     r"\b(sprech\w*|sprich\w*|rede\w*|red|schreib\w*|antwort\w*|weiter|wechsel\w*|umstell\w*|bitte)\b",
     r"\bauf\s+§", r"\bsprache\b",
     # ar (letters normalised: ة -> ه, أ/إ/آ -> ا)
-    r"(تتكلم|نتكلم|اتكلم|تكلم|تحدث|نتحدث|تتحدث|اتحدث|اكتب|تكتب|نكتب|رد|ترد|اجب|جاوب|تجاوب|نكمل|كمل|"
-    r"باللغه|لغه|لو سمحت|من فضلك|ممكن)",
+    (r"(تتكلم|نتكلم|اتكلم|تكلم|تحدث|نتحدث|تتحدث|اتحدث|اكتب|تكتب|نكتب|رد|ترد|اجب|جاوب|تجاوب|نكمل|كمل|"
+     r"باللغه|لغه|لو سمحت|من فضلك|ممكن)"),
     # fa
     r"(صحبت|حرف|بنویس|بنويس|بنویسید|جواب|ادامه|زبان|لطفا|میشه|می شه|میتونی|میتونید)",
     # uk, ru
-    r"(говор|розмовл|спілкув|пиш|напиш|відповід|продовж|мов[аоуіи]|можна|будь ласка|"
-    r"разговар|общ|отвеч|ответ|продолж|язык|можно|пожалуйста)",
+    (r"(говор|розмовл|спілкув|пиш|напиш|відповід|продовж|мов[аоуіи]|можна|будь ласка|"
+     r"разговар|общ|отвеч|ответ|продолж|язык|можно|пожалуйста)"),
     # tr
     r"(konus|yaz|cevap|yanit|devam|dilinde|dil\b|lutfen|misin|miyiz|musun|muyuz)",
     # pl
-    r"(mowi|mowic|rozmawia|pisa|pisz|napisz|odpowiad|odpisz|kontynu|jezyk|prosze|mozna|mozemy|"
-    r"\bpo\s+§)",
+    (r"(mowi|mowic|rozmawia|pisa|pisz|napisz|odpowiad|odpisz|kontynu|jezyk|prosze|mozna|mozemy|"
+     r"\bpo\s+§)"),
     # ro
     r"(vorb|scri|raspun|continu|limba|va rog|te rog|putem|puteti|poti)",
     # vi
@@ -91,23 +90,23 @@ in please pls plz language only ok okay yes bitte auf sprache nur ja gerne lutfe
 po prosze jezyk tak w limba in va rog te rog da bang tieng vang lam on xin duoc khong
 по на пожалуйста будь ласка язык мова мовою можно можна да так
 لو سمحت من فضلك ممكن باللغه اللغه لغه نعم بال لطفا زبان به بله
-""".split())
+""".split())  # noqa: SIM905 (a word list reads best as one string)
 
 #: Words for needing, learning, courses, levels, exams and work: the message is about a
 #: language, not a request to speak it.
 _BLOCKS = (
-    r"\b(learn\w*|lern\w*|course|kurs\w*|curs\w*|level|niveau|nivel\w*|exam\w*|prufung|pruefung|"
-    r"test\w*|zertifikat|certificate|need|needed|must|required|requirement|brauch\w*|muss|musst|"
-    r"mussen|benotig\w*|without|ohne|job|work|arbeit\w*|beruf\w*|[abc][12])\b",
-    r"(курс|рів(ень|ня)|уров|экзамен|іспит|нужн|потрібн|треба|надо|без\b|учит|вчит|вивч|изуч|работ|"
-    r"робот)",
+    (r"\b(learn\w*|lern\w*|course|kurs\w*|curs\w*|level|niveau|nivel\w*|exam\w*|prufung|pruefung|"
+     r"test\w*|zertifikat|certificate|need|needed|must|required|requirement|brauch\w*|muss|musst|"
+     r"mussen|benotig\w*|without|ohne|job|work|arbeit\w*|beruf\w*|[abc][12])\b"),
+    (r"(курс|рів(ень|ня)|уров|экзамен|іспит|нужн|потрібн|треба|надо|без\b|учит|вчит|вивч|изуч|работ|"
+     r"робот)"),
     r"(ogren|kurs|seviye|sinav|gerek|lazim|olmadan|\bis\b|calis)",
     r"(uczy|nauk|kurs|poziom|egzamin|potrzeb|musz|\bbez\b|prac)",
     r"(invat|curs|nivel|examen|trebuie|\bfara\b|munc|serviciu)",
     # vi: "cần" (need) loses its accent to "can", so only "cần học/biết/phải", "có cần"
     r"(\bhoc\b|khoa hoc|trinh do|ky thi|\bcan (hoc|biet|phai|co)\b|\bco can\b|\bphai\b|viec lam|lam viec)",
-    r"(تعلم|اتعلم|دوره|دورة|كورس|مستوى|امتحان|احتاج|يجب|لازم|بدون|عمل|شغل|یاد|دوره|سطح|آزمون|امتحان|"
-    r"باید|نیاز|بدون|کار)",
+    (r"(تعلم|اتعلم|دوره|دورة|كورس|مستوى|امتحان|احتاج|يجب|لازم|بدون|عمل|شغل|یاد|دوره|سطح|آزمون|امتحان|"
+     r"باید|نیاز|بدون|کار)"),
 )
 
 #: Words before a language name that mean "not this one": "instead of German", "kein Deutsch".
@@ -131,7 +130,7 @@ class LanguageRequest:
     bare: bool
 
 
-def _babel_forms(code: str) -> List[Tuple[str, bool]]:
+def _babel_forms(code: str) -> list[tuple[str, bool]]:
     """(form, is_stem) for the language's name in each of our languages."""
     forms = []
     for ui in SUPPORTED_LANGUAGES:
@@ -148,19 +147,19 @@ def _babel_forms(code: str) -> List[Tuple[str, bool]]:
     return forms
 
 
-def _extra_forms(code: str) -> List[Tuple[str, bool]]:
+def _extra_forms(code: str) -> list[tuple[str, bool]]:
     return [(plain(form.rstrip("*")), form.endswith("*")) for form in _EXTRA_FORMS.get(code, ())]
 
 
 @lru_cache(maxsize=1)
-def _name_pattern() -> Tuple[re.Pattern, Dict[str, str]]:
+def _name_pattern() -> tuple[re.Pattern, dict[str, str]]:
     """One regex for every known form of every language name, and form -> language code.
 
     A form starts a word (Arabic-script forms may follow the prefixes ب / بال). Stems (marked
     ``*``) may continue ("русск" in "по-русски"); whole forms must end the word, so "dari" does
     not match German "darin" and "deutsch" not "Deutschkurs".
     """
-    owner: Dict[str, str] = {}
+    owner: dict[str, str] = {}
     stems = set()
     for code in UNSUPPORTED_ASKED:
         for form, is_stem in _babel_forms(code):
@@ -179,11 +178,11 @@ def _name_pattern() -> Tuple[re.Pattern, Dict[str, str]]:
     return pattern, owner
 
 
-def _words(text: str) -> List[str]:
+def _words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_]+|\d+", text)
 
 
-def find_language_request(text: str) -> Optional[LanguageRequest]:
+def find_language_request(text: str) -> LanguageRequest | None:
     """The language this message asks the conversation to continue in, if it asks for one.
 
     Judged on the sentences that name a language; another sentence of three words or more is a

@@ -15,10 +15,11 @@ import asyncio
 import logging
 import smtplib
 import ssl
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Any, Callable, Iterable, List
+from typing import Any
 
 from sqlalchemy import select
 
@@ -89,7 +90,7 @@ def in_background(app, job: Callable[..., Any], *args: Any) -> None:
     async def run() -> None:
         try:
             await asyncio.to_thread(job, app.state.settings, app.state.session_factory, *args)
-        except Exception as exc:  # an SMTP outage must not surface anywhere else
+        except Exception as exc:  # noqa: BLE001 - an SMTP outage must not surface anywhere else
             logger.warning("e-mail not sent: %s", type(exc).__name__)
 
     task = asyncio.get_running_loop().create_task(run())
@@ -101,9 +102,9 @@ def dashboard_link(settings: Settings, case_id: str) -> str:
     return f"{settings.public_url.rstrip('/')}/dashboard/cases/{case_id}"
 
 
-def urgent_case_mails(settings: Settings, session_factory, case_ids: List[str]) -> int:
+def urgent_case_mails(settings: Settings, session_factory, case_ids: list[str]) -> int:
     """E-mail each new urgent case to the active counsellors of its office who asked for such e-mails."""
-    mails: List[Mail] = []
+    mails: list[Mail] = []
     with session_factory() as db:
         for case_id in case_ids:
             case = db.get(Escalation, case_id)

@@ -8,8 +8,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator, Optional
 
 import httpx
 from fastapi import FastAPI, Request
@@ -104,7 +104,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         engine.dispose()
 
 
-def create_app(settings: Optional[Settings] = None) -> FastAPI:
+def create_app(settings: Settings | None = None) -> FastAPI:
     """The gateway for ``settings`` (default: from the ADVISOR_* environment)."""
     settings = settings or load_settings()
     # No /docs: the Swagger page needs a CDN and inline scripts; /openapi.json stays.

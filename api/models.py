@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import uuid
-from typing import Optional
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -15,7 +14,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.timezone.utc)
 
 
-def as_utc(value: Optional[dt.datetime]) -> Optional[dt.datetime]:
+def as_utc(value: dt.datetime | None) -> dt.datetime | None:
     """``value`` with its time zone: SQLite hands back naive datetimes, and every time stored is UTC."""
     if value is None or value.tzinfo is not None:
         return value
@@ -39,7 +38,7 @@ class ChatSession(Base):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=lambda: uuid.uuid4().hex)
     token_hash: Mapped[str] = mapped_column(String(64))
     #: Language of the conversation so far; None until chosen or detected.
-    lang: Mapped[Optional[str]] = mapped_column(String(8), nullable=True)
+    lang: Mapped[str | None] = mapped_column(String(8), nullable=True)
     #: True once the person chose the language (picker, ``lang`` in the API, "can we speak
     #: Turkish?"): then it stays until they choose another; otherwise it is detected.
     lang_locked: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -48,7 +47,7 @@ class ChatSession(Base):
     last_seen_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     #: sha256 of the key in the "a reply is waiting" e-mail's link (api.followup); None until the person
     #: left an address. The link reopens the conversation; the key goes with the session.
-    resume_hash: Mapped[Optional[str]] = mapped_column(String(64), nullable=True)
+    resume_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     #: The newest CaseEvent id a widget of this session received (stream or poll): replies after it
     #: are unread, and only those are worth an e-mail.
     delivered_event_id: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
@@ -70,7 +69,7 @@ class Escalation(Base):
     session_id: Mapped[str] = mapped_column(String(64), index=True)
     lang: Mapped[str] = mapped_column(String(8))
     #: Kreisschlüssel (15001–15091); None when the user's district is not known.
-    district_code: Mapped[Optional[str]] = mapped_column(String(5), nullable=True, index=True)
+    district_code: Mapped[str | None] = mapped_column(String(5), nullable=True, index=True)
     topic: Mapped[str] = mapped_column(String(32))
     #: Id of the office in knowledge/contacts/.
     contact_id: Mapped[str] = mapped_column(String(64))
@@ -84,23 +83,23 @@ class Escalation(Base):
     status: Mapped[str] = mapped_column(String(16), default="new", index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     #: The counsellor who answers the person; nobody else may reply while it is set.
-    claimed_by: Mapped[Optional[int]] = mapped_column(
+    claimed_by: Mapped[int | None] = mapped_column(
         ForeignKey("counsellors.id", ondelete="SET NULL"), nullable=True)
-    claimed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     #: The retention period (settings.escalation_retention_days) counts from here.
-    closed_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True, index=True)
     #: The handoff's own key (made by the action when the person consented): the same handoff
     #: retried after a crash finds its case instead of making a second one.
-    request_key: Mapped[Optional[str]] = mapped_column(String(64), nullable=True, unique=True)
+    request_key: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True)
     #: Human mode: the claiming counsellor talks with the person, the engine's conversation is paused
     #: and the person's messages go to the case (api.human). False again when handed back or closed.
     live: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     #: Where to say that a reply is waiting (never what it says); only with the person's consent, and
     #: deleted with the case. None: no e-mail.
-    notify_email: Mapped[Optional[str]] = mapped_column(String(254), nullable=True)
-    notify_consent_at: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
+    notify_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    notify_consent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     #: The newest reply (CaseEvent id) an e-mail was sent for: one e-mail per waiting reply, not one per reply.
-    notified_event_id: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    notified_event_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     __table_args__ = (
         # One open case per conversation and office: a retried or repeated handoff finds the open
@@ -129,7 +128,7 @@ class Counsellor(Base):
     role: Mapped[str] = mapped_column(String(16), default="counsellor")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[Optional[dt.datetime]] = mapped_column(DateTime(timezone=True), nullable=True)
+    locked_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
     #: Contact ids of knowledge/contacts/ whose escalations this account sees.
     offices: Mapped[list] = mapped_column(JSON, default=list)
     #: What the person sees instead of the name, e.g. "Beraterin der Ausländerbehörde Harz" (no surname
@@ -164,7 +163,7 @@ class CaseNote(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     escalation_id: Mapped[str] = mapped_column(ForeignKey("escalations.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("counsellors.id", ondelete="SET NULL"),
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("counsellors.id", ondelete="SET NULL"),
                                                      nullable=True)
     text: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -191,25 +190,25 @@ class CaseEvent(Base):
     #: The chat session (= Rasa sender id); not a foreign key: events are deleted with it explicitly.
     session_id: Mapped[str] = mapped_column(String(64), index=True)
     #: The case it belongs to (None: a development message without a case).
-    escalation_id: Mapped[Optional[str]] = mapped_column(String(32), nullable=True, index=True)
+    escalation_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     #: The office the case is routed to when it happened (the dashboard stream filters on it).
-    contact_id: Mapped[Optional[str]] = mapped_column(String(64), nullable=True, index=True)
+    contact_id: Mapped[str | None] = mapped_column(String(64), nullable=True, index=True)
     #: One of CASE_ACTIONS.
     action: Mapped[str] = mapped_column(String(16), default="message")
     #: One of SENDERS.
     sender: Mapped[str] = mapped_column(String(16))
     #: What the widget shows: the message, or the notice in the person's language. None for events only
     #: the dashboard sees.
-    text: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
+    text: Mapped[str | None] = mapped_column(Text, nullable=True)
     #: Language of ``text`` (a counsellor's free text is labelled with it).
-    lang: Mapped[Optional[str]] = mapped_column(String(8), nullable=True)
+    lang: Mapped[str | None] = mapped_column(String(8), nullable=True)
     #: For a canned reply (knowledge/replies.yml): its id, and the German text counsellors read.
-    reply_id: Mapped[Optional[str]] = mapped_column(String(64), nullable=True)
-    text_de: Mapped[Optional[str]] = mapped_column(Text, nullable=True)
-    author_id: Mapped[Optional[int]] = mapped_column(ForeignKey("counsellors.id", ondelete="SET NULL"),
+    reply_id: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    text_de: Mapped[str | None] = mapped_column(Text, nullable=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("counsellors.id", ondelete="SET NULL"),
                                                      nullable=True)
     #: The name the person saw (the counsellor's public name), or the counsellor's name on case events.
-    author_name: Mapped[Optional[str]] = mapped_column(String(120), nullable=True)
+    author_name: Mapped[str | None] = mapped_column(String(120), nullable=True)
     #: For a person's message: True once the engine's transcript holds it too (else the case page
     #: shows it from here).
     in_engine: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
@@ -256,10 +255,10 @@ class AuditLog(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
     #: Who acted; None for the system (retention job) or the person deleting their conversation.
-    counsellor_id: Mapped[Optional[int]] = mapped_column(ForeignKey("counsellors.id", ondelete="SET NULL"),
+    counsellor_id: Mapped[int | None] = mapped_column(ForeignKey("counsellors.id", ondelete="SET NULL"),
                                                          nullable=True)
     action: Mapped[str] = mapped_column(String(32))
     #: An escalation id; not a foreign key: the entry outlives the deleted case.
-    escalation_id: Mapped[Optional[str]] = mapped_column(String(32), nullable=True, index=True)
+    escalation_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     #: Another account the action was about (created, disabled, reset).
-    target_counsellor_id: Mapped[Optional[int]] = mapped_column(Integer, nullable=True)
+    target_counsellor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import Optional, Tuple
 
 from bot.contacts.directory import ContactsError, Directory, load_directory
 
@@ -18,12 +17,12 @@ _lock = threading.Lock()
 _cache: dict = {}
 
 
-def _stamp(knowledge_dir: Path) -> Tuple:
+def _stamp(knowledge_dir: Path) -> tuple:
     folder = Path(knowledge_dir) / "contacts"
     return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.yml")))
 
 
-def directory(knowledge_dir: Path) -> Optional[Directory]:
+def directory(knowledge_dir: Path) -> Directory | None:
     """The directory of ``knowledge_dir``; None when it has never been readable."""
     key = str(knowledge_dir)
     stamp = _stamp(knowledge_dir)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from typing import Callable, Deque, Dict
+from collections.abc import Callable
 
 
 class SlidingWindowRateLimiter:
@@ -20,7 +20,7 @@ class SlidingWindowRateLimiter:
         self.limit = limit
         self.window = window
         self._clock = clock
-        self._hits: Dict[str, Deque[float]] = {}
+        self._hits: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
     def hit(self, key: str) -> float:

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-from typing import Optional
 
 from sqlalchemy import and_, delete, or_, select
 from sqlalchemy.orm import Session
@@ -53,7 +52,7 @@ def delete_cases_of_session(db: Session, session_id: str, action: str) -> int:
     return len(cases)
 
 
-def purge_expired_cases(settings: Settings, now: Optional[dt.datetime] = None) -> int:
+def purge_expired_cases(settings: Settings, now: dt.datetime | None = None) -> int:
     """Delete closed cases closed more than ``escalation_retention_days`` ago, with their conversations.
 
     A conversation (engine events, chat session) goes only when none of its cases is kept.
@@ -87,7 +86,7 @@ def purge_expired_cases(settings: Settings, now: Optional[dt.datetime] = None) -
     return len(expired)
 
 
-def purge_idle_sessions(settings: Settings, now: Optional[dt.datetime] = None) -> int:
+def purge_idle_sessions(settings: Settings, now: dt.datetime | None = None) -> int:
     """Delete conversations with no case whose last message is older than ``session_retention_days``."""
     cutoff = (now or utcnow()) - dt.timedelta(days=settings.session_retention_days)
     engine = make_engine(settings.database_url)
@@ -108,7 +107,7 @@ def purge_idle_sessions(settings: Settings, now: Optional[dt.datetime] = None) -
     return len(idle)
 
 
-def purge(settings: Settings, now: Optional[dt.datetime] = None) -> tuple:
+def purge(settings: Settings, now: dt.datetime | None = None) -> tuple:
     """Both purges; (cases deleted, idle conversations deleted)."""
     return purge_expired_cases(settings, now), purge_idle_sessions(settings, now)
 
@@ -119,6 +118,6 @@ async def run_daily_purge(settings: Settings, first_delay: float = FIRST_PURGE_D
     while True:
         try:
             await asyncio.to_thread(purge, settings)
-        except Exception as exc:  # a broken run must not stop the next one
+        except Exception as exc:  # noqa: BLE001 - a broken run must not stop the next one
             logger.warning("retention purge failed: %s", type(exc).__name__)
         await asyncio.sleep(PURGE_INTERVAL)

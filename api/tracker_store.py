@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
@@ -25,11 +25,11 @@ SQLITE_BUSY_TIMEOUT = 10
 #: and the widget's history read those from the gateway's database, so they are skipped here.
 GATEWAY_SENDERS = ("counsellor", "system")
 
-_engines: Dict[str, Engine] = {}
+_engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
 
 
-def _store_engine(engine_db_url: str) -> Optional[Engine]:
+def _store_engine(engine_db_url: str) -> Engine | None:
     """An engine for the store (one per URL, kept), or None when the SQLite file does not exist yet."""
     url = make_url(engine_db_url)
     connect_args = {}
@@ -47,7 +47,7 @@ def _store_engine(engine_db_url: str) -> Optional[Engine]:
         return engine
 
 
-def read_conversation(engine_db_url: str, sender_id: str) -> List[Dict[str, Any]]:
+def read_conversation(engine_db_url: str, sender_id: str) -> list[dict[str, Any]]:
     """The user's messages and the bot's answers of ``sender_id``, oldest first.
 
     Each item: ``{"kind": "user"|"bot", "text", "timestamp", "sources": [{"id","title","url"}],
@@ -67,10 +67,10 @@ def read_conversation(engine_db_url: str, sender_id: str) -> List[Dict[str, Any]
     return conversation_items((kind, timestamp, raw) for kind, timestamp, raw in rows)
 
 
-def conversation_items(rows) -> List[Dict[str, Any]]:
+def conversation_items(rows) -> list[dict[str, Any]]:
     """Transcript items from (type_name, timestamp, JSON data) rows in their order."""
-    items: List[Dict[str, Any]] = []
-    titles: Dict[str, str] = {}
+    items: list[dict[str, Any]] = []
+    titles: dict[str, str] = {}
     for kind, timestamp, raw in rows:
         item = _conversation_item(kind, timestamp, raw)
         if item is None:

@@ -10,7 +10,7 @@ widget (older ones would be answered as stale anyway).
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -21,7 +21,7 @@ from api.tracker_store import read_conversation
 from bot.i18n import text_direction
 
 
-def _events(db: Session, session_id: str) -> List[CaseEvent]:
+def _events(db: Session, session_id: str) -> list[CaseEvent]:
     query = select(CaseEvent).where(CaseEvent.session_id == session_id).order_by(CaseEvent.id)
     return list(db.scalars(query))
 
@@ -30,9 +30,9 @@ def _time(event: CaseEvent) -> float:
     return as_utc(event.created_at).timestamp()
 
 
-def case_items(db: Session, settings, escalation: Escalation) -> List[Dict[str, Any]]:
+def case_items(db: Session, settings, escalation: Escalation) -> list[dict[str, Any]]:
     """Items of the case page, oldest first; ``kind`` user, bot, counsellor or event."""
-    items: List[Dict[str, Any]] = [dict(item) for item in read_conversation(settings.engine_db_url,
+    items: list[dict[str, Any]] = [dict(item) for item in read_conversation(settings.engine_db_url,
                                                                             escalation.session_id)]
     names = {c.id: c.name for c in db.scalars(select(Counsellor))}
     for event in _events(db, escalation.session_id):
@@ -54,9 +54,9 @@ def case_items(db: Session, settings, escalation: Escalation) -> List[Dict[str, 
     return items
 
 
-def widget_items(db: Session, settings, session: ChatSession) -> List[Dict[str, Any]]:
+def widget_items(db: Session, settings, session: ChatSession) -> list[dict[str, Any]]:
     """The conversation as the widget shows it (the shapes of api/static/widget/widget.js)."""
-    items: List[Dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
     for item in read_conversation(settings.engine_db_url, session.id):
         if item["kind"] == "user":
             items.append({"kind": "user", "text": item["text"], "timestamp": item["timestamp"]})
@@ -81,7 +81,7 @@ def widget_items(db: Session, settings, session: ChatSession) -> List[Dict[str, 
                       "name": view["name"], "lang": view["lang"], "lang_note": view["lang_note"],
                       "id": view["id"], "timestamp": _time(event)})
     items.sort(key=lambda item: item["timestamp"])
-    last_bot: Optional[Dict[str, Any]] = None
+    last_bot: dict[str, Any] | None = None
     for item in items:
         if item["kind"] == "bot":
             if last_bot is not None:

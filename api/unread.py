@@ -8,8 +8,6 @@ is open and visible):
 
 from __future__ import annotations
 
-from typing import Dict
-
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
@@ -33,7 +31,7 @@ def _unread_query(account: Counsellor):
     return query.group_by(CaseEvent.escalation_id)
 
 
-def per_case(db: Session, account: Counsellor) -> Dict[str, int]:
+def per_case(db: Session, account: Counsellor) -> dict[str, int]:
     """Case id → number of unread events (only cases with some)."""
     return {case_id: n for case_id, n in db.execute(_unread_query(account))}
 

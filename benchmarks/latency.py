@@ -17,7 +17,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.supervisor import gateway_for_benchmark  # noqa: E402
+from bot.supervisor import gateway_for_benchmark
 
 QUESTIONS = [
     "Wie bekomme ich die Blaue Karte?",
@@ -57,7 +57,7 @@ def main() -> int:
     with gateway_for_benchmark(args.url, args.model) as url:
         measure(url, 5)  # warm-up, not counted
         timings = sorted(measure(url, args.count))
-    p95 = timings[max(0, int(round(0.95 * len(timings))) - 1)]
+    p95 = timings[max(0, round(0.95 * len(timings)) - 1)]
     print(f"{len(timings)} sequential questions in 10 languages through the gateway:")
     print(f"  median {statistics.median(timings) * 1000:.0f} ms, 95th percentile {p95 * 1000:.0f} ms, "
           f"max {timings[-1] * 1000:.0f} ms")

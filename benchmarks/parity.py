@@ -21,8 +21,8 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.parity import CONVERSATIONS_DIR, available_languages, run_language, score, table  # noqa: E402
-from bot.supervisor import gateway_for_benchmark  # noqa: E402
+from bot.parity import CONVERSATIONS_DIR, available_languages, run_language, score, table
+from bot.supervisor import gateway_for_benchmark
 
 
 def main() -> int:

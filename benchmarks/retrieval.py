@@ -22,25 +22,26 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.knowledge.bm25 import normalise  # noqa: E402
-from bot.knowledge.embedder import Embedder, SentenceTransformerEmbedder  # noqa: E402
-from bot.knowledge.search import (  # noqa: E402
+from bot.knowledge.bm25 import normalise
+from bot.knowledge.embedder import Embedder, SentenceTransformerEmbedder
+from bot.knowledge.search import (
     DenseRetriever,
     KeywordRetriever,
     KnowledgeBase,
     Retriever,
     default_retrievers,
 )
-from bot.settings import PROJECT_ROOT, load_settings  # noqa: E402
+from bot.settings import PROJECT_ROOT, load_settings
 
 QUESTIONS_DIR = PROJECT_ROOT / "tests" / "data" / "questions"
 MIN_NO_ANSWER_PRECISION = 0.9
@@ -51,7 +52,7 @@ TARGET_TOP1, TARGET_TOP3 = 0.85, 0.95
 class Question:
     text: str
     lang: str
-    article: Optional[str]
+    article: str | None
     where: str
 
 
@@ -59,12 +60,12 @@ class Question:
 class Outcome:
     question: Question
     #: Article ids, best first.
-    ranking: List[str]
+    ranking: list[str]
     #: The best hit's score (what the no-answer threshold is compared with).
     score: float
 
     @property
-    def rank(self) -> Optional[int]:
+    def rank(self) -> int | None:
         """1-based place of the labelled article, None when absent or unlabelled."""
         article = self.question.article
         return self.ranking.index(article) + 1 if article in self.ranking else None
@@ -74,12 +75,12 @@ class Outcome:
 class Threshold:
     value: float
     accuracy: float
-    precision: Optional[float]
+    precision: float | None
     recall: float
     refused: int
 
 
-SETUPS: Dict[str, Callable[[Embedder], List[Retriever]]] = {
+SETUPS: dict[str, Callable[[Embedder], list[Retriever]]] = {
     "dense, plain cosine (before)": lambda e: [DenseRetriever(e, balance_languages=False, summary_weight=0.0)],
     "bm25 alone, all chunks": lambda e: [KeywordRetriever(weight=1.0, all_languages=True, adaptive=False)],
     "hybrid RRF, plain dense + bm25": lambda e: [
@@ -113,7 +114,7 @@ class PrecomputedQueries:
         return self._embedder.encode_passages(texts)
 
 
-def load_questions(folder: Path) -> Tuple[List[Question], int]:
+def load_questions(folder: Path) -> tuple[list[Question], int]:
     """The labelled questions, and how many repeats (same text, language, label) were left out."""
     questions, seen, repeats = [], set(), 0
     for path in sorted(Path(folder).glob("*.yml")):
@@ -129,7 +130,7 @@ def load_questions(folder: Path) -> Tuple[List[Question], int]:
     return questions, repeats
 
 
-def run(kb: KnowledgeBase, questions: Sequence[Question], depth: int) -> List[Outcome]:
+def run(kb: KnowledgeBase, questions: Sequence[Question], depth: int) -> list[Outcome]:
     outcomes = []
     for question in questions:
         hits = kb.search(question.text, depth)
@@ -154,7 +155,7 @@ def no_answer_figures(outcomes: Sequence[Outcome], threshold: float) -> Threshol
 def best_threshold(outcomes: Sequence[Outcome]) -> Threshold:
     """The rule in the module docstring."""
     scores = sorted({o.score for o in outcomes})
-    candidates = [scores[0] - 1e-3] + [(a + b) / 2 for a, b in zip(scores, scores[1:])] + [scores[-1] + 1e-3]
+    candidates = [scores[0] - 1e-3] + [(a + b) / 2 for a, b in pairwise(scores)] + [scores[-1] + 1e-3]
     best = None
     for value in candidates:
         figures = no_answer_figures(outcomes, value)
@@ -165,9 +166,9 @@ def best_threshold(outcomes: Sequence[Outcome]) -> Threshold:
     return best
 
 
-def quality_rows(outcomes: Sequence[Outcome]) -> Dict[str, Dict[str, float]]:
+def quality_rows(outcomes: Sequence[Outcome]) -> dict[str, dict[str, float]]:
     """Per language and "all": n, top-1, top-3, MRR over answerable questions."""
-    groups: Dict[str, List[Outcome]] = {}
+    groups: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
         if outcome.question.article is not None:
             groups.setdefault(outcome.question.lang, []).append(outcome)
@@ -185,7 +186,7 @@ def quality_rows(outcomes: Sequence[Outcome]) -> Dict[str, Dict[str, float]]:
     return rows
 
 
-def print_setup(name: str, outcomes: Sequence[Outcome], configured: Optional[float]) -> Threshold:
+def print_setup(name: str, outcomes: Sequence[Outcome], configured: float | None) -> Threshold:
     rows = quality_rows(outcomes)
     print(f"\n== {name} ==")
     print(f"{'lang':<5} {'n':>4} {'top-1':>6} {'top-3':>6} {'MRR':>6}")
@@ -205,7 +206,7 @@ def describe(label: str, figures: Threshold) -> str:
             f"refused {figures.refused}, answer accuracy {figures.accuracy:.3f}")
 
 
-def print_summary(results: Dict[str, List[Outcome]], thresholds: Dict[str, Threshold]) -> None:
+def print_summary(results: dict[str, list[Outcome]], thresholds: dict[str, Threshold]) -> None:
     languages = [l for l in quality_rows(next(iter(results.values())))]
     print("\n== summary: top-1 / top-3 per language; no-answer precision / recall at the tuned threshold ==")
     width = max(len(name) for name in results)

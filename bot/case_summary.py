@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from babel import Locale
 
@@ -59,7 +59,7 @@ _INFLECTED = frozenset({"uk", "ru", "pl", "tr", "ro"})
 _VOWELS = "аяеєиіїоуюыэьйaeiouyąęăâîıöü"
 
 
-def _country_forms(name: str, lang: str) -> Tuple[str, ...]:
+def _country_forms(name: str, lang: str) -> tuple[str, ...]:
     forms = [name]
     if lang in _INFLECTED and " " not in name and len(name) >= 5:
         stem = name[:-1] if name[-1].lower() in _VOWELS else name
@@ -67,7 +67,7 @@ def _country_forms(name: str, lang: str) -> Tuple[str, ...]:
     return tuple(forms)
 
 
-def country_terms() -> List[Term]:
+def country_terms() -> list[Term]:
     """One Term per country: German name, and the names in each supported language."""
     german = Locale.parse("de").territories
     names = {lang: Locale.parse(lang).territories for lang in SUPPORTED_LANGUAGES if lang != GERMAN}
@@ -85,7 +85,7 @@ def country_terms() -> List[Term]:
 
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 #: Unit words per language (stems) → German unit (singular, plural).
-_UNITS: Dict[str, Dict[str, Tuple[str, str]]] = {
+_UNITS: dict[str, dict[str, tuple[str, str]]] = {
     "day": {"de": ("tag",), "en": ("day",), "ar": ("يوم", "أيام", "ايام"), "uk": ("ден", "дн"),
             "ru": ("ден", "дн"), "tr": ("gün",), "pl": ("dni", "dzień", "dzie"), "ro": ("zi", "zile"),
             "fa": ("روز",), "vi": ("ngày",)},
@@ -100,10 +100,10 @@ _GERMAN_UNITS = {"day": ("Tag", "Tage"), "week": ("Woche", "Wochen"), "month": (
 _DATE = re.compile(r"(?<!\d)(\d{1,2})[./](\d{1,2})(?:[./](\d{2}|\d{4}))?(?![\d/.]\d)")
 
 
-def durations(text: str, lang: str) -> List[str]:
+def durations(text: str, lang: str) -> list[str]:
     """Spans of time in the text, in German: "3 Tage", "2 Wochen", and dates as written ("12.03.2027")."""
     text = (text or "").translate(_DIGITS).casefold()
-    found: List[str] = []
+    found: list[str] = []
     for match in re.finditer(r"(?<!\d)(\d{1,3})\s*([^\W\d_]+)", text):
         number, word = int(match.group(1)), match.group(2)
         for unit, by_lang in _UNITS.items():
@@ -128,12 +128,12 @@ def durations(text: str, lang: str) -> List[str]:
 
 @dataclass
 class Vocabulary:
-    professions: List[Term] = field(default_factory=list)
-    countries: List[Term] = field(default_factory=list)
-    legal_terms: List[Term] = field(default_factory=list)
+    professions: list[Term] = field(default_factory=list)
+    countries: list[Term] = field(default_factory=list)
+    legal_terms: list[Term] = field(default_factory=list)
 
 
-_cache: Dict[str, Tuple[tuple, Vocabulary]] = {}
+_cache: dict[str, tuple[tuple, Vocabulary]] = {}
 _cache_lock = threading.Lock()
 
 
@@ -161,13 +161,13 @@ def vocabulary(knowledge_dir: Path) -> Vocabulary:
         return loaded
 
 
-def check_summary_terms(knowledge_dir: Path) -> List[Problem]:
+def check_summary_terms(knowledge_dir: Path) -> list[Problem]:
     """Problems of knowledge/professions.yml (for ``python -m bot check``)."""
     return read_glossary(knowledge_dir, PROFESSIONS_FILE)[1]
 
 
-def _found(terms: Iterable[Term], texts: Sequence[str], lang: str) -> List[str]:
-    found: List[str] = []
+def _found(terms: Iterable[Term], texts: Sequence[str], lang: str) -> list[str]:
+    found: list[str] = []
     for term in terms:
         if term.german in found:
             continue
@@ -182,21 +182,21 @@ def _found(terms: Iterable[Term], texts: Sequence[str], lang: str) -> List[str]:
 @dataclass
 class CaseFacts:
     lang: str
-    topic: Optional[str] = None
-    question: Optional[str] = None
-    professions: List[str] = field(default_factory=list)
-    countries: List[str] = field(default_factory=list)
-    legal_terms: List[str] = field(default_factory=list)
-    durations: List[str] = field(default_factory=list)
-    urgency_kind: Optional[str] = None
+    topic: str | None = None
+    question: str | None = None
+    professions: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    legal_terms: list[str] = field(default_factory=list)
+    durations: list[str] = field(default_factory=list)
+    urgency_kind: str | None = None
 
 
-def extract_facts(messages: Sequence[str], lang: str, words: Vocabulary, topic: Optional[str] = None,
-                  urgency_kind: Optional[str] = None) -> CaseFacts:
+def extract_facts(messages: Sequence[str], lang: str, words: Vocabulary, topic: str | None = None,
+                  urgency_kind: str | None = None) -> CaseFacts:
     """The facts in the person's ``messages`` (their own words, oldest first, no button payloads)."""
     messages = [" ".join(m.split()) for m in messages if m and m.strip()]
     question = max(messages, key=len) if messages else None
-    spans: List[str] = []
+    spans: list[str] = []
     for message in messages:
         spans += [d for d in durations(message, lang) if d not in spans]
     return CaseFacts(
@@ -213,7 +213,7 @@ def _quote(text: str) -> str:
     return f"„{text}“"
 
 
-def german_summary(facts: CaseFacts, district_code: Optional[str], place: Optional[str],
+def german_summary(facts: CaseFacts, district_code: str | None, place: str | None,
                    article_titles: Sequence[str], office: str) -> str:
     """One labelled line per fact the person gave, in German."""
     lines = [f"Thema: {TOPICS_DE.get(facts.topic or '', 'allgemeine Frage')}."]

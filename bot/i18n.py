@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
-from functools import lru_cache
+from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
-from typing import Iterable, Optional
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
@@ -26,7 +26,7 @@ DEFAULT_LANGUAGE = "de"
 LOCALES_DIR = PROJECT_ROOT / "locales"
 
 
-def normalise_language(code: Optional[str]) -> Optional[str]:
+def normalise_language(code: str | None) -> str | None:
     """'de-DE', 'DE', 'pt_BR' → 'de' / None when not supported."""
     if not code:
         return None
@@ -34,7 +34,7 @@ def normalise_language(code: Optional[str]) -> Optional[str]:
     return base if base in SUPPORTED_LANGUAGES else None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _translations(lang: str, locales_dir: str) -> gettext.NullTranslations:
     folder = Path(locales_dir) / lang / "LC_MESSAGES"
     po, mo = folder / "messages.po", folder / "messages.mo"
@@ -59,7 +59,7 @@ class _DictTranslations(gettext.NullTranslations):
         return self._messages.get(message, message)
 
 
-def translate(lang: Optional[str], message: str, locales_dir: Optional[Path] = None, **values) -> str:
+def translate(lang: str | None, message: str, locales_dir: Path | None = None, **values) -> str:
     """Render a ``bot.texts`` message in ``lang`` (English when no translation exists)."""
     lang = normalise_language(lang) or DEFAULT_LANGUAGE
     text = message
@@ -73,12 +73,12 @@ def clear_cache() -> None:
     _translations.cache_clear()
 
 
-def text_direction(lang: Optional[str]) -> str:
+def text_direction(lang: str | None) -> str:
     """'rtl' for Arabic and Farsi, else 'ltr'."""
     return "rtl" if normalise_language(lang) in RTL_LANGUAGES else "ltr"
 
 
-def language_name(lang: str, in_language: Optional[str] = None, capitalize: bool = True) -> str:
+def language_name(lang: str, in_language: str | None = None, capitalize: bool = True) -> str:
     """The language's name, by default in that language itself ('العربية', 'Українська').
 
     ``capitalize=False`` keeps the locale's own case, for use inside a sentence ('angielski').
@@ -97,17 +97,17 @@ _QUOTES = {"de": ("„", "“"), "en": ("“", "”"), "ar": ("«", "»"), "uk":
            "tr": ("“", "”"), "pl": ("„", "”"), "ro": ("„", "”"), "fa": ("«", "»"), "vi": ("“", "”")}
 
 
-def quote(text: str, lang: Optional[str]) -> str:
+def quote(text: str, lang: str | None) -> str:
     """``text`` in the language's quotation marks: a German office name inside a Farsi sentence
     reads as a name ("«Stadt Halle (Saale)»"), not as a sentence that switches language."""
     start, end = _QUOTES.get(normalise_language(lang) or DEFAULT_LANGUAGE, ("“", "”"))
     return f"{start}{text}{end}"
 
 
-def format_date(value: dt.date, lang: Optional[str]) -> str:
+def format_date(value: dt.date, lang: str | None) -> str:
     return _babel_format_date(value, format="long", locale=normalise_language(lang) or DEFAULT_LANGUAGE)
 
 
-def format_euro(amount: float, lang: Optional[str]) -> str:
+def format_euro(amount: float, lang: str | None) -> str:
     """'13,90 €' in German, '€13.90' in English."""
     return _babel_format_currency(amount, "EUR", locale=normalise_language(lang) or DEFAULT_LANGUAGE)

@@ -11,8 +11,8 @@ import argparse
 import re
 import string
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Optional, Sequence
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -92,7 +92,7 @@ def extract_message_ids(source_dir: Path = PROJECT_ROOT) -> set:
     return {message for _, _, message, _, _ in found if message}
 
 
-def _read(path: Path, lang: Optional[str] = None) -> Catalog:
+def _read(path: Path, lang: str | None = None) -> Catalog:
     with path.open("rb") as handle:
         return read_po(handle, locale=lang)
 
@@ -120,13 +120,13 @@ def _entry_problems(where: str, message) -> list:
         return [f"{where}: {_short(message.id)}: broken braces in the translation ({error})"]
     if actual != expected:
         return [
-            f"{where}: {_short(message.id)}: placeholders {sorted(actual)} in the translation, "
-            f"{sorted(expected)} in the English text; they must be the same"
+            (f"{where}: {_short(message.id)}: placeholders {sorted(actual)} in the translation, "
+             f"{sorted(expected)} in the English text; they must be the same")
         ]
     return []
 
 
-def _template_problems(template_path: Path, template_ids: set, source_dir: Optional[Path]) -> list:
+def _template_problems(template_path: Path, template_ids: set, source_dir: Path | None) -> list:
     if source_dir is None:
         return []
     config = Path(source_dir) / "babel.cfg"
@@ -144,7 +144,7 @@ def _template_problems(template_path: Path, template_ids: set, source_dir: Optio
     return problems
 
 
-def check_catalogs(locales_dir: Path, source_dir: Optional[Path] = PROJECT_ROOT) -> list:
+def check_catalogs(locales_dir: Path, source_dir: Path | None = PROJECT_ROOT) -> list:
     """Every problem that would show a user an untranslated or broken text, as plain sentences.
 
     ``source_dir`` holds babel.cfg and the code; None skips the "template out of date" check.
@@ -202,7 +202,7 @@ def compile_catalogs(locales_dir: Path) -> list:
     return written
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.i18n_check", description=__doc__.splitlines()[0])
     parser.add_argument("--locales-dir", type=Path, default=None, help="default: the locales_dir setting")
     parser.add_argument("--compile", action="store_true", help="compile .po to .mo instead of checking")

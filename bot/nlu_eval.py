@@ -12,7 +12,6 @@ import subprocess
 import sys
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, Tuple
 
 from bot.settings import PROJECT_ROOT
 from bot.training import ENGINE_BIN, engine_environment
@@ -28,7 +27,7 @@ def _plain(text: str) -> str:
     return re.sub(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}", lambda m: m.group(1) or m.group(2), text)
 
 
-def examples_by_language(test_dir: Path = TEST_DIR) -> Dict[str, str]:
+def examples_by_language(test_dir: Path = TEST_DIR) -> dict[str, str]:
     """text -> language, read from nlu_test_<lang>.yml."""
     import yaml  # app side only; this module is not imported by the engine
 
@@ -43,7 +42,7 @@ def examples_by_language(test_dir: Path = TEST_DIR) -> Dict[str, str]:
     return languages
 
 
-def accuracy_per_language(out_dir: Path, languages: Dict[str, str]) -> Dict[str, Tuple[int, int]]:
+def accuracy_per_language(out_dir: Path, languages: dict[str, str]) -> dict[str, tuple[int, int]]:
     """lang -> (correct, total) from Rasa's successes/errors reports."""
     counts = defaultdict(lambda: [0, 0])
     for name, correct in (("intent_successes.json", True), ("intent_errors.json", False)):
@@ -62,7 +61,7 @@ def run(model: Path, out_dir: Path) -> int:
     ]
     # Rasa's own output (progress, library deprecation warnings) is shown only when it fails.
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=engine_environment(),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            check=False, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     if result.returncode != 0:
         print(result.stderr[-5000:], file=sys.stderr)
         raise subprocess.CalledProcessError(result.returncode, command)

@@ -17,9 +17,9 @@ Used by benchmarks/parity.py (prints the table) and tests/e2e/test_conversations
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterable, List, Optional
 
 import httpx
 import yaml
@@ -41,16 +41,16 @@ _WORD = re.compile(r"[^\W\d_]+")
 @dataclass
 class Turn:
     text: str
-    intent: Optional[str] = None
-    topic: Optional[str] = None
-    reply_lang: Optional[str] = None
+    intent: str | None = None
+    topic: str | None = None
+    reply_lang: str | None = None
 
 
 @dataclass
 class Conversation:
     id: str
     lang: str
-    turns: List[Turn]
+    turns: list[Turn]
     chosen: bool = False
 
 
@@ -62,14 +62,14 @@ class Result:
     turn: Turn
     expected_lang: str
     status: int
-    lang: Optional[str] = None
-    dir: Optional[str] = None
-    intent: Optional[str] = None
-    topic: Optional[str] = None
-    texts: List[str] = field(default_factory=list)
+    lang: str | None = None
+    dir: str | None = None
+    intent: str | None = None
+    topic: str | None = None
+    texts: list[str] = field(default_factory=list)
 
 
-def load_conversations(lang: str, folder: Path = CONVERSATIONS_DIR) -> List[Conversation]:
+def load_conversations(lang: str, folder: Path = CONVERSATIONS_DIR) -> list[Conversation]:
     data = yaml.safe_load((folder / f"{lang}.yml").read_text(encoding="utf-8"))
     conversations = []
     for item in data["conversations"]:
@@ -80,11 +80,11 @@ def load_conversations(lang: str, folder: Path = CONVERSATIONS_DIR) -> List[Conv
     return conversations
 
 
-def available_languages(folder: Path = CONVERSATIONS_DIR) -> List[str]:
+def available_languages(folder: Path = CONVERSATIONS_DIR) -> list[str]:
     return [lang for lang in SUPPORTED_LANGUAGES if (folder / f"{lang}.yml").exists()]
 
 
-def run_conversation(http: httpx.Client, conversation: Conversation) -> List[Result]:
+def run_conversation(http: httpx.Client, conversation: Conversation) -> list[Result]:
     """Send each turn through the gateway as the widget would (a new session per conversation)."""
     body = {"lang": conversation.lang} if conversation.chosen else {}
     session = http.post("/api/v1/sessions", json=body)
@@ -105,14 +105,14 @@ def run_conversation(http: httpx.Client, conversation: Conversation) -> List[Res
     return results
 
 
-def run_language(http: httpx.Client, lang: str, folder: Path = CONVERSATIONS_DIR) -> List[Result]:
-    results: List[Result] = []
+def run_language(http: httpx.Client, lang: str, folder: Path = CONVERSATIONS_DIR) -> list[Result]:
+    results: list[Result] = []
     for conversation in load_conversations(lang, folder):
         results.extend(run_conversation(http, conversation))
     return results
 
 
-def _detect(text: str) -> Optional[str]:
+def _detect(text: str) -> str | None:
     from api.language import language_confidences  # the gateway's detector, our languages only
 
     confidences = language_confidences(text)
@@ -131,7 +131,7 @@ def _readable(text: str) -> str:
     return _WORD.sub(lambda m: " " if is_german_term(m.group(0)) else m.group(0), text)
 
 
-def reply_sentences(texts: Iterable[str]) -> List[str]:
+def reply_sentences(texts: Iterable[str]) -> list[str]:
     sentences = []
     for text in texts:
         for part in _SENTENCE_END.split(_readable(text)):
@@ -164,7 +164,7 @@ class Score:
     replies_right: int = 0
     sentences: int = 0
     sentences_right: int = 0
-    misses: List[str] = field(default_factory=list)
+    misses: list[str] = field(default_factory=list)
 
     @staticmethod
     def share(right: int, total: int) -> float:
@@ -187,7 +187,7 @@ class Score:
         return self.share(self.sentences_right, self.sentences)
 
 
-def score(lang: str, results: List[Result]) -> Score:
+def score(lang: str, results: list[Result]) -> Score:
     total = Score(lang)
     for result in results:
         where = f"{result.conversation}: {result.turn.text!r}"
@@ -218,7 +218,7 @@ def score(lang: str, results: List[Result]) -> Score:
     return total
 
 
-def table(scores: Dict[str, Score], reference: str = "de", tolerance: float = 0.05) -> List[str]:
+def table(scores: dict[str, Score], reference: str = "de", tolerance: float = 0.05) -> list[str]:
     """Printable rows; '<' marks a figure more than ``tolerance`` below the reference language."""
     ref = scores.get(reference)
     lines = [f"{'lang':<5} {'intent':>14} {'topic':>14} {'reply lang':>14} {'sentences':>14}"]

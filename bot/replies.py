@@ -18,9 +18,9 @@ File format::
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
@@ -49,12 +49,12 @@ def replies_path(knowledge_dir: Path) -> Path:
     return Path(knowledge_dir) / REPLIES_FILE
 
 
-def read_replies(knowledge_dir: Path) -> Tuple[List[CannedReply], List[Problem]]:
+def read_replies(knowledge_dir: Path) -> tuple[list[CannedReply], list[Problem]]:
     """The replies of ``knowledge_dir`` (none when there is no file) and their problems."""
     path = replies_path(knowledge_dir)
     if not path.exists():
         return [], []
-    problems: List[Problem] = []
+    problems: list[Problem] = []
 
     def report(line: int, key: str, message: str) -> None:
         problems.append(Problem(path, line, key, message))
@@ -75,8 +75,8 @@ def read_replies(knowledge_dir: Path) -> Tuple[List[CannedReply], List[Problem]]
     if entries is None:
         report(1, "replies", "the file must have a list 'replies:' with one '- id: ...' entry per reply")
         return [], problems
-    replies: List[CannedReply] = []
-    seen: Dict[str, int] = {}
+    replies: list[CannedReply] = []
+    seen: dict[str, int] = {}
     for index, entry in enumerate(entries.value):
         reply = _read_entry(entry, index, report)
         if reply is None:
@@ -90,13 +90,13 @@ def read_replies(knowledge_dir: Path) -> Tuple[List[CannedReply], List[Problem]]
     return replies, problems
 
 
-def _read_entry(entry, index: int, report) -> Optional[CannedReply]:
+def _read_entry(entry, index: int, report) -> CannedReply | None:
     key = f"replies[{index}]"
     line = entry.start_mark.line + 1
     if not isinstance(entry, yaml.MappingNode):
         report(line, key, "must be a mapping with id, title and one line per language")
         return None
-    values: Dict[str, Tuple[int, object]] = {}
+    values: dict[str, tuple[int, object]] = {}
     for key_node, value_node in entry.value:
         values[str(key_node.value)] = (key_node.start_mark.line + 1,
                                        value_node.value if isinstance(value_node, yaml.ScalarNode) else None)
@@ -114,7 +114,7 @@ def _read_entry(entry, index: int, report) -> Optional[CannedReply]:
     if not isinstance(title, str) or not title.strip():
         report(values.get("title", (line, None))[0], f"{key}.title", "needs the German title counsellors see")
         ok = False
-    texts: Dict[str, str] = {}
+    texts: dict[str, str] = {}
     for lang in SUPPORTED_LANGUAGES:
         where, value = values.get(lang, (line, None))
         text = " ".join(str(value).split()) if isinstance(value, str) else ""
@@ -134,5 +134,5 @@ def _read_entry(entry, index: int, report) -> Optional[CannedReply]:
     return CannedReply(id=reply_id, title=title.strip(), texts=texts, line=line)
 
 
-def check_replies(knowledge_dir: Path) -> List[Problem]:
+def check_replies(knowledge_dir: Path) -> list[Problem]:
     return read_replies(knowledge_dir)[1]

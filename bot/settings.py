@@ -12,7 +12,6 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Optional, Tuple
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,7 +98,7 @@ class Settings:
     #: Messages one session may send per minute (more: HTTP 429).
     rate_limit_per_minute: int = 20
     #: Comma-separated origins allowed to embed the widget (CORS). Empty: same origin only.
-    allowed_origins: Tuple[str, ...] = ()
+    allowed_origins: tuple[str, ...] = ()
 
     # --- retrieval ---------------------------------------------------------------------
     #: When the best hit's score (the question's highest cosine with the article's chunks)
@@ -117,7 +116,7 @@ class Settings:
     #: index build report. Empty: the real date. For tests and reviews ("what does the bot say
     #: on 1 January 2027?"); every process started by the supervisor inherits it. It does not
     #: move any other clock (sessions, rate limits, retention keep the real time).
-    today: Optional[dt.date] = None
+    today: dt.date | None = None
 
     # --- mode --------------------------------------------------------------------------
     #: "development" allows the built-in demo secrets; anything else refuses them.
@@ -164,9 +163,9 @@ def _convert(name: str, raw: str, target_type) -> object:
             return int(raw)
         if type_name == "float":
             return float(raw)
-        if type_name == "Optional[dt.date]":
+        if type_name in ("dt.date | None", "Optional[dt.date]"):
             return dt.date.fromisoformat(raw.strip()) if raw.strip() else None
-        if type_name.startswith("Tuple"):
+        if type_name.startswith(("tuple", "Tuple")):
             return tuple(part.strip() for part in raw.split(",") if part.strip())
         return raw
     except ValueError as exc:
@@ -174,7 +173,7 @@ def _convert(name: str, raw: str, target_type) -> object:
         raise SettingsError(f"ADVISOR_{name.upper()}={raw!r} is not a valid {shown}: {exc}") from exc
 
 
-def load_settings(environ: "os._Environ[str] | dict | None" = None) -> Settings:
+def load_settings(environ: os._Environ[str] | dict | None = None) -> Settings:
     """Build the settings from ``ADVISOR_*`` variables; raise SettingsError on bad values."""
     environ = os.environ if environ is None else environ
     values = {}
@@ -188,7 +187,7 @@ def load_settings(environ: "os._Environ[str] | dict | None" = None) -> Settings:
     }:
         raise SettingsError(
             "ADVISOR_ENGINE_TOKEN must be set to a real secret outside development "
-            "(ADVISOR_ENVIRONMENT=%s)." % settings.environment
+            f"(ADVISOR_ENVIRONMENT={settings.environment})."
         )
     if settings.dev_routes and settings.environment != "development":
         raise SettingsError(

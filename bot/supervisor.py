@@ -20,9 +20,9 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
 
 from bot.settings import PROJECT_ROOT
 from bot.training import ENGINE_BIN, engine_environment
@@ -90,8 +90,8 @@ class Stack:
     actions_port: int = 5055
     gateway_port: int = 8000
     engine_token: str = "dev-engine-token"
-    extra_env: Dict[str, str] = field(default_factory=dict)
-    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
     def gateway_url(self) -> str:
@@ -101,7 +101,7 @@ class Stack:
     def log_dir(self) -> Path:
         return self.var_dir / "logs"
 
-    def environment(self) -> Dict[str, str]:
+    def environment(self) -> dict[str, str]:
         env = engine_environment()
         env.update(
             {
@@ -126,7 +126,7 @@ class Stack:
         env.update(self.extra_env)
         return env
 
-    def command(self, name: str) -> List[str]:
+    def command(self, name: str) -> list[str]:
         if name == "engine":
             return [
                 str(ENGINE_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.engine_token,
@@ -145,12 +145,12 @@ class Stack:
 
     def start_process(self, name: str) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_dir / f"{name}.log", "ab")
-        self.processes[name] = subprocess.Popen(
-            self.command(name), cwd=PROJECT_ROOT, env=self.environment(),
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, preexec_fn=_child_setup,
-        )
-        log.close()
+        with open(self.log_dir / f"{name}.log", "ab") as log:
+            self.processes[name] = subprocess.Popen(
+                self.command(name), cwd=PROJECT_ROOT, env=self.environment(),
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                preexec_fn=_child_setup,  # noqa: PLW1509 - only setsid and prctl, no locks
+            )
 
     def start(self) -> None:
         for name in ORDER:
@@ -173,7 +173,7 @@ class Stack:
         for name in reversed(ORDER):
             self.stop_process(name)
 
-    def dead(self) -> Optional[str]:
+    def dead(self) -> str | None:
         """The name of a process that has exited, if any."""
         for name, process in self.processes.items():
             if process.poll() is not None:
@@ -247,7 +247,7 @@ def serve(var_dir: Path, model: Path, port: int, engine_token: str) -> int:
 
 
 @contextlib.contextmanager
-def gateway_for_benchmark(url: Optional[str] = None, model: Optional[Path] = None) -> Iterator[str]:
+def gateway_for_benchmark(url: str | None = None, model: Path | None = None) -> Iterator[str]:
     """The gateway a benchmark talks to: ``url`` as given, or a whole stack started on free
     ports for the run (var/'s models and index read-only, no rate limit to speak of, data in a
     temporary folder) and stopped afterwards."""

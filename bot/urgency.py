@@ -13,7 +13,7 @@ word AND an objection or letter word ("Termin" alone is an appointment, not a de
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional
+from collections.abc import Iterable
 
 DEPORTATION, DEADLINE, PERMIT_EXPIRY, REFUSAL = "deportation", "deadline", "permit_expiry", "refusal"
 URGENT = frozenset({DEPORTATION, DEADLINE, PERMIT_EXPIRY})
@@ -123,7 +123,7 @@ def _any(text: str, cues: Iterable[str]) -> bool:
     return any(normalise(cue) in text for cue in cues)
 
 
-def detect(text: str) -> Optional[str]:
+def detect(text: str) -> str | None:
     """The urgent case (or a refusal) the message is about, or None."""
     text = normalise(text)
     if not text:
@@ -144,5 +144,5 @@ def wants_person(text: str) -> bool:
     return _any(normalise(text), _PERSON)
 
 
-def is_urgent(kind: Optional[str]) -> bool:
+def is_urgent(kind: str | None) -> bool:
     return kind in URGENT

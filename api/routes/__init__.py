@@ -4,7 +4,18 @@ api.escalations.)"""
 
 from fastapi import APIRouter
 
-from api.routes import chat, dashboard, dashboard_admin, dashboard_case, dashboard_live, events, followup, health, sessions, widget
+from api.routes import (
+    chat,
+    dashboard,
+    dashboard_admin,
+    dashboard_case,
+    dashboard_live,
+    events,
+    followup,
+    health,
+    sessions,
+    widget,
+)
 
 api_router = APIRouter(prefix="/api/v1")
 api_router.include_router(sessions.router)

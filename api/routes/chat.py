@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any, Dict, List, Literal, Optional
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -38,7 +38,7 @@ class ChatRequest(BaseModel):
     text: str
     #: The language chosen in the widget: it stays for the session until another is chosen;
     #: without it (and without an earlier choice) each message's language is detected.
-    lang: Optional[str] = None
+    lang: str | None = None
 
 
 class Button(BaseModel):
@@ -54,29 +54,29 @@ class Source(BaseModel):
 
 class Message(BaseModel):
     text: str
-    buttons: List[Button]
-    sources: List[Source]
-    contact: Optional[Dict[str, Any]]
+    buttons: list[Button]
+    sources: list[Source]
+    contact: dict[str, Any] | None
 
 
 class Meta(BaseModel):
-    intent: Optional[str]
-    confidence: Optional[float]
-    topic: Optional[str]
-    articles: List[str]
-    handoff: Optional[Dict[str, Any]]
+    intent: str | None
+    confidence: float | None
+    topic: str | None
+    articles: list[str]
+    handoff: dict[str, Any] | None
 
 
 class ChatResponse(BaseModel):
     session_id: str
     lang: str
     dir: Literal["ltr", "rtl"]
-    messages: List[Message]
+    messages: list[Message]
     meta: Meta
 
 
 def _remember_language(
-    db: Session, session: ChatSession, text: str, explicit: Optional[str], requested: Optional[str]
+    db: Session, session: ChatSession, text: str, explicit: str | None, requested: str | None
 ) -> str:
     """Decide the reply language and store it on the session (with the time of this message).
 
@@ -98,7 +98,7 @@ def _remember_language(
     return lang
 
 
-def _language_message(request: LanguageRequest, lang: str, locales_dir) -> Dict[str, Any]:
+def _language_message(request: LanguageRequest, lang: str, locales_dir) -> dict[str, Any]:
     """The answer to "can we speak X?": confirmed in X, or which languages there are."""
     if request.supported:
         text = translate(lang, texts.LANGUAGE_SWITCHED, locales_dir=locales_dir)
@@ -125,7 +125,7 @@ async def chat(
     limiter: RateLimiterDep,
     engine: EngineDep,
     authorization: AuthorizationHeader = None,
-) -> Dict[str, Any]:
+) -> dict[str, Any]:
     explicit = None
     if body.lang is not None:
         set_error_language(request, body.lang)
@@ -184,7 +184,7 @@ async def chat(
 
 
 @router.get("/languages")
-def languages() -> Dict[str, Any]:
+def languages() -> dict[str, Any]:
     """The languages a widget may offer, each named in itself, with its text direction."""
     return {"default": DEFAULT_LANGUAGE, "languages": language_choices()}
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from sqlalchemy import Select, case, or_, select
@@ -15,8 +15,15 @@ from api.auth import check_login, new_csrf_token, start_session
 from api.deps import SessionDep, SettingsDep
 from api.models import Counsellor, Escalation, utcnow
 from api.routes.dashboard_web import (
-    LOGIN_CSRF_COOKIE, SESSION_COOKIE, AccountDep, FormDep, current_session, login_form, redirect,
-    render, set_cookie,
+    LOGIN_CSRF_COOKIE,
+    SESSION_COOKIE,
+    AccountDep,
+    FormDep,
+    current_session,
+    login_form,
+    redirect,
+    render,
+    set_cookie,
 )
 from bot import SUPPORTED_LANGUAGES, TOPICS, texts
 from bot.contacts.districts import DISTRICTS
@@ -36,7 +43,7 @@ def visible_escalations(account: Counsellor) -> Select:
     return query
 
 
-def _safe_next(target: Optional[str]) -> str:
+def _safe_next(target: str | None) -> str:
     # Only paths of the dashboard itself: no open redirect to another site.
     if target and target.startswith("/dashboard") and not target.startswith("//"):
         return target
@@ -44,7 +51,7 @@ def _safe_next(target: Optional[str]) -> str:
 
 
 @router.get("/login")
-def login_page(request: Request, next: Optional[str] = None):
+def login_page(request: Request, next: str | None = None):
     token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_csrf_token()
     response = render(request, "dashboard/login.html", {"next": _safe_next(next)}, csrf=token)
     set_cookie(request, response, LOGIN_CSRF_COOKIE, token)
@@ -79,7 +86,7 @@ def logout(request: Request, db: SessionDep, account: AccountDep, form: FormDep)
     return response
 
 
-def _queue(db: Session, account: Counsellor, status: str, topic: str, lang: str, search: str) -> List[Escalation]:
+def _queue(db: Session, account: Counsellor, status: str, topic: str, lang: str, search: str) -> list[Escalation]:
     query = visible_escalations(account)
     if status == "open":
         query = query.where(Escalation.status.in_(("new", "claimed")))
@@ -112,7 +119,7 @@ def age_text(created: dt.datetime, now: dt.datetime) -> tuple:
 
 
 def queue_context(db: Session, account: Counsellor, status: str, topic: str, case_lang: str,
-                  q: str) -> Dict[str, Any]:
+                  q: str) -> dict[str, Any]:
     """What the queue page and its live table show: rows with unread counts, the filters, the cursor."""
     status = status if status in STATUS_FILTERS else "open"
     cases = _queue(db, account, status, topic, case_lang, q.strip()[:100])

@@ -3,8 +3,6 @@ e-mail about urgent cases) and the canned replies of knowledge/replies.yml (read
 
 from __future__ import annotations
 
-from typing import List
-
 from fastapi import APIRouter, Request
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +20,7 @@ from bot.i18n import language_name
 router = APIRouter(prefix="/dashboard/admin", include_in_schema=False)
 
 
-def _offices(settings) -> List[tuple]:
+def _offices(settings) -> list[tuple]:
     """(contact id, name) of every office in the directory."""
     try:
         return [(c.id, c.name) for c in load_directory(settings.knowledge_dir)]

@@ -10,7 +10,7 @@ exactly one wins and the other is told who has it.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
@@ -35,10 +35,10 @@ logger = logging.getLogger(__name__)
 router = APIRouter(prefix="/dashboard/cases", include_in_schema=False)
 
 MAX_NOTE_CHARS = 4000
-_replies_cache: Dict[str, Any] = {}
+_replies_cache: dict[str, Any] = {}
 
 
-def canned_replies(settings) -> List[CannedReply]:
+def canned_replies(settings) -> list[CannedReply]:
     """knowledge/replies.yml; while a changed file has errors, the last good version."""
     replies, problems = read_replies(settings.knowledge_dir)
     key = str(settings.knowledge_dir)
@@ -57,13 +57,13 @@ def _case(db: Session, account: Counsellor, case_id: str) -> Escalation:
     return escalation
 
 
-def _contact(settings, escalation: Escalation) -> Optional[dict]:
+def _contact(settings, escalation: Escalation) -> dict | None:
     """The card the user got, in their language (None when staff removed the office since)."""
     contact = offices.office(settings.knowledge_dir, escalation.contact_id)
     return contact_card(contact, escalation.lang) if contact else None
 
 
-def _page_context(db: Session, settings, account: Counsellor, escalation: Escalation) -> Dict[str, Any]:
+def _page_context(db: Session, settings, account: Counsellor, escalation: Escalation) -> dict[str, Any]:
     items = case_items(db, settings, escalation)
     notes = db.scalars(select(CaseNote).where(CaseNote.escalation_id == escalation.id)
                        .order_by(CaseNote.id)).all()
@@ -166,7 +166,7 @@ async def take_over(case_id: str, request: Request, db: SessionDep, settings: Se
     return await _change(request, db, account, case_id, change, admin_too=False, then="/dashboard/cases/{id}")
 
 
-def _message_from_form(settings, escalation: Escalation, form: Dict[str, str]) -> Optional[Dict[str, Any]]:
+def _message_from_form(settings, escalation: Escalation, form: dict[str, str]) -> dict[str, Any] | None:
     """The message a form sends: a canned reply in the person's language, or free text as written."""
     reply_id = form.get("reply_id", "").strip()
     if reply_id:
@@ -185,7 +185,7 @@ def _message_from_form(settings, escalation: Escalation, form: Dict[str, str]) -
     return {"text": text, "lang": lang, "reply_id": None, "text_de": None}
 
 
-def _send(db: Session, settings, escalation: Escalation, account: Counsellor, message: Dict[str, Any]):
+def _send(db: Session, settings, escalation: Escalation, account: Counsellor, message: dict[str, Any]):
     event = case_events.add(db, session_id=escalation.session_id, sender="counsellor", text=message["text"],
                             lang=message["lang"], reply_id=message["reply_id"], text_de=message["text_de"],
                             escalation=escalation, author=account,
@@ -275,7 +275,7 @@ async def transfer(case_id: str, request: Request, db: SessionDep, settings: Set
 
 
 @router.post("/{case_id}/read")
-def mark_read(case_id: str, db: SessionDep, account: AccountDep, form: FormDep) -> Dict[str, int]:
+def mark_read(case_id: str, db: SessionDep, account: AccountDep, form: FormDep) -> dict[str, int]:
     """The live page saw events up to ``event_id`` (it was visible): they are not unread any more."""
     escalation = _case(db, account, case_id)
     value = form.get("event_id", "")

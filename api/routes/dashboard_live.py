@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, AsyncIterator, Dict, List, Optional, Tuple
+from collections.abc import AsyncIterator
+from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.concurrency import run_in_threadpool
@@ -29,12 +30,12 @@ STREAM_SECONDS = 300.0
 KEEPALIVE_SECONDS = 15.0
 
 
-def _offices(account: Counsellor) -> Optional[List[str]]:
+def _offices(account: Counsellor) -> list[str] | None:
     return None if account.is_admin else list(account.offices or [])
 
 
 def read_new(request: Request, account_id: int,
-             after: int) -> Tuple[List[Dict[str, Any]], int, Optional[int]]:
+             after: int) -> tuple[list[dict[str, Any]], int, int | None]:
     """(events after ``after`` as the pages use them, the new cursor, the unread count — None: logged out)."""
     with request.app.state.session_factory() as db:
         account = db.get(Counsellor, account_id)
@@ -60,7 +61,7 @@ def read_new(request: Request, account_id: int,
         return views, (events[-1].id if events else after), unread.count(db, account)
 
 
-def _sse(kind: str, data: Dict[str, Any], event_id: Optional[int] = None) -> str:
+def _sse(kind: str, data: dict[str, Any], event_id: int | None = None) -> str:
     head = f"id: {event_id}\n" if event_id is not None else ""
     return f"{head}event: {kind}\ndata: {json.dumps(data, ensure_ascii=False)}\n\n"
 
@@ -93,7 +94,7 @@ async def _stream(request: Request, account: Counsellor, after: int) -> AsyncIte
 
 
 @router.get("/stream", dependencies=[Depends(current_session)])
-async def stream(request: Request, account: AccountDep, after: Optional[str] = None) -> StreamingResponse:
+async def stream(request: Request, account: AccountDep, after: str | None = None) -> StreamingResponse:
     return StreamingResponse(_stream(request, account, case_events.parse_cursor(after)),
                              media_type="text/event-stream",
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -4,7 +4,7 @@ and HTML error pages."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Dict, Optional
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
@@ -62,7 +62,7 @@ def secure_cookies(request: Request) -> bool:
     return request.url.scheme == "https" or bool(request.app.state.settings.dashboard_secure_cookies)
 
 
-def set_cookie(request: Request, response: Response, name: str, value: str, max_age: Optional[int] = None) -> None:
+def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None = None) -> None:
     response.set_cookie(name, value, max_age=max_age, path="/dashboard", httponly=True, samesite="lax",
                         secure=secure_cookies(request))
 
@@ -92,7 +92,7 @@ AccountDep = Annotated[Counsellor, Depends(current_account)]
 AdminDep = Annotated[Counsellor, Depends(admin_account)]
 
 
-async def _posted_form(request: Request, expected: Optional[str]) -> Dict[str, str]:
+async def _posted_form(request: Request, expected: str | None) -> dict[str, str]:
     form = await request.form()
     if not same_token(expected, form.get("csrf_token")):
         raise DashboardError(403, texts.DASHBOARD_CSRF_FAILED)
@@ -102,21 +102,21 @@ async def _posted_form(request: Request, expected: Optional[str]) -> Dict[str, s
 
 
 async def checked_form(request: Request,
-                       session: Annotated[DashboardSession, Depends(current_session)]) -> Dict[str, str]:
+                       session: Annotated[DashboardSession, Depends(current_session)]) -> dict[str, str]:
     """The posted form, after its CSRF token matched the login session's (403 otherwise)."""
     return await _posted_form(request, session.csrf_token)
 
 
-async def login_form(request: Request) -> Dict[str, str]:
+async def login_form(request: Request) -> dict[str, str]:
     """The posted login form, after its CSRF token matched the double-submit cookie (403 otherwise)."""
     return await _posted_form(request, request.cookies.get(LOGIN_CSRF_COOKIE))
 
 
-FormDep = Annotated[Dict[str, str], Depends(checked_form)]
+FormDep = Annotated[dict[str, str], Depends(checked_form)]
 
 
-def render(request: Request, template: str, context: Optional[Dict[str, Any]] = None, status: int = 200,
-           csrf: Optional[str] = None) -> HTMLResponse:
+def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200,
+           csrf: str | None = None) -> HTMLResponse:
     """A dashboard page in the interface language, with the session's CSRF token for its forms."""
     lang = interface_language(request)
     settings = request.app.state.settings

@@ -3,7 +3,7 @@ in development (``bot.settings`` refuses the switch anywhere else)."""
 
 from __future__ import annotations
 
-from typing import Any, Dict, Literal, Optional
+from typing import Any, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -20,12 +20,12 @@ router = APIRouter(prefix="/dev", tags=["development"], include_in_schema=False)
 class PublishRequest(BaseModel):
     session_id: str
     text: str = Field(min_length=1)
-    name: Optional[str] = None
+    name: str | None = None
     sender: Literal["counsellor", "system"] = Field("counsellor", alias="from")
 
 
 @router.post("/publish", status_code=201)
-def publish(body: PublishRequest, db: SessionDep, settings: SettingsDep) -> Dict[str, Any]:
+def publish(body: PublishRequest, db: SessionDep, settings: SettingsDep) -> dict[str, Any]:
     """Send a message to a session's widget as the dashboard does (a case event without a case)."""
     session = db.get(ChatSession, body.session_id)
     if session is None:

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import asyncio
 import json
-from typing import Any, AsyncIterator, Dict, List, Optional, Tuple
+from collections.abc import AsyncIterator
+from typing import Any
 
 from fastapi import APIRouter, Header, Request
 from fastapi.concurrency import run_in_threadpool
@@ -36,14 +37,14 @@ KEEPALIVE_SECONDS = 15.0
 router = APIRouter(prefix="/sessions", tags=["sessions"])
 
 
-def _authorise(request: Request, session_id: str, authorization: Optional[str]) -> None:
+def _authorise(request: Request, session_id: str, authorization: str | None) -> None:
     # A short database session of its own: a stream must not hold a connection for minutes.
     with request.app.state.session_factory() as db:
         session = authenticate_session(db, session_id, authorization)
         set_error_language(request, session.lang)
 
 
-def read_new(request: Request, session_id: str, after: int) -> Tuple[Optional[List[Dict[str, Any]]], int]:
+def read_new(request: Request, session_id: str, after: int) -> tuple[list[dict[str, Any]] | None, int]:
     """(the widget's events after ``after`` — None when the conversation was deleted —, the new cursor).
 
     What is returned counts as delivered to the session's widget.
@@ -65,7 +66,7 @@ def read_new(request: Request, session_id: str, after: int) -> Tuple[Optional[Li
         return views, cursor
 
 
-def _event(message: Dict[str, Any]) -> str:
+def _event(message: dict[str, Any]) -> str:
     return f"id: {message['id']}\nevent: message\ndata: {json.dumps(message, ensure_ascii=False)}\n\n"
 
 
@@ -96,8 +97,8 @@ async def session_events(
     session_id: str,
     request: Request,
     authorization: AuthorizationHeader = None,
-    after: Optional[str] = None,
-    last_event_id: Optional[str] = Header(None),
+    after: str | None = None,
+    last_event_id: str | None = Header(None),
 ) -> StreamingResponse:
     """Messages for the person after ``after`` (or Last-Event-ID), then live ones."""
     await run_in_threadpool(_authorise, request, session_id, authorization)
@@ -111,8 +112,8 @@ async def session_events(
 
 @router.get("/{session_id}/messages")
 async def session_messages(
-    session_id: str, request: Request, authorization: AuthorizationHeader = None, after: Optional[str] = None
-) -> Dict[str, Any]:
+    session_id: str, request: Request, authorization: AuthorizationHeader = None, after: str | None = None
+) -> dict[str, Any]:
     """``{"messages": [...], "cursor"}``: what was sent after ``after``; pass ``cursor`` next time."""
     await run_in_threadpool(_authorise, request, session_id, authorization)
     messages, cursor = await run_in_threadpool(read_new, request, session_id, case_events.parse_cursor(after))

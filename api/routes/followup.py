@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict
+from typing import Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -29,7 +29,7 @@ from bot.i18n import text_direction
 router = APIRouter(prefix="/sessions", tags=["sessions"])
 
 
-def _history(db, settings, session: ChatSession) -> Dict[str, Any]:
+def _history(db, settings, session: ChatSession) -> dict[str, Any]:
     items = widget_items(db, settings, session)
     cursor = case_events.latest_id(db, session.id)
     open_case = db.scalar(select(Escalation.id).where(Escalation.session_id == session.id,
@@ -46,7 +46,7 @@ def _history(db, settings, session: ChatSession) -> Dict[str, Any]:
 
 @router.get("/{session_id}/history")
 async def history(session_id: str, request: Request, db: SessionDep, settings: SettingsDep,
-                  authorization: AuthorizationHeader = None) -> Dict[str, Any]:
+                  authorization: AuthorizationHeader = None) -> dict[str, Any]:
     session = await run_in_threadpool(authenticate_session, db, session_id, authorization)
     set_error_language(request, session.lang)
     return await run_in_threadpool(_history, db, settings, session)
@@ -60,7 +60,7 @@ class NotifyRequest(BaseModel):
 
 @router.put("/{session_id}/notify")
 def set_notify(session_id: str, body: NotifyRequest, request: Request, db: SessionDep, settings: SettingsDep,
-               authorization: AuthorizationHeader = None) -> Dict[str, Any]:
+               authorization: AuthorizationHeader = None) -> dict[str, Any]:
     session = authenticate_session(db, session_id, authorization)
     set_error_language(request, session.lang)
     address = body.email.strip()
@@ -89,7 +89,7 @@ class ResumeRequest(BaseModel):
 
 
 @router.post("/{session_id}/resume")
-def resume(session_id: str, body: ResumeRequest, db: SessionDep) -> Dict[str, Any]:
+def resume(session_id: str, body: ResumeRequest, db: SessionDep) -> dict[str, Any]:
     token = followup.resume(db, session_id, body.key)
     if token is None:
         raise ApiError(401, "link_expired", texts.ERROR_LINK_EXPIRED)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Optional, Tuple
 
 import httpx
 from fastapi import APIRouter
@@ -17,7 +16,7 @@ PROBE_TIMEOUT = 2.0
 router = APIRouter(tags=["health"])
 
 
-async def probe_actions(http: httpx.AsyncClient, actions_url: str) -> Tuple[str, Optional[str]]:
+async def probe_actions(http: httpx.AsyncClient, actions_url: str) -> tuple[str, str | None]:
     """(state of the action server, id of the index build it serves or None)."""
     try:
         response = await http.get(f"{actions_url.rstrip('/')}/ready", timeout=PROBE_TIMEOUT)

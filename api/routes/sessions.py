@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import secrets
-from typing import Optional
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
@@ -28,11 +27,11 @@ router = APIRouter(prefix="/sessions", tags=["sessions"])
 class SessionCreate(BaseModel):
     #: The language chosen in the widget: it stays for the session (until another is chosen);
     #: without it each message's language is detected.
-    lang: Optional[str] = None
+    lang: str | None = None
     #: The language the visitor probably reads (the widget's interface language, taken from the
     #: browser): a starting point for detection, not a choice. "ok" then stays in it, while a
     #: sentence in another language still switches. An unknown code is ignored.
-    lang_hint: Optional[str] = None
+    lang_hint: str | None = None
 
 
 class SessionPublic(BaseModel):
@@ -41,7 +40,7 @@ class SessionPublic(BaseModel):
 
 
 @router.post("", status_code=201, response_model=SessionPublic)
-def create_session(request: Request, db: SessionDep, body: Optional[SessionCreate] = None) -> SessionPublic:
+def create_session(request: Request, db: SessionDep, body: SessionCreate | None = None) -> SessionPublic:
     lang = None
     if body is not None and body.lang is not None:
         set_error_language(request, body.lang)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 from fastapi import APIRouter
 from fastapi.responses import FileResponse, JSONResponse
@@ -80,7 +79,7 @@ router = APIRouter(tags=["widget"])
 page_router = APIRouter(include_in_schema=False)
 
 
-def choose_language(preference: Optional[str]) -> str:
+def choose_language(preference: str | None) -> str:
     """The first supported language of a comma-separated preference list ("ar-SY,de"), else German."""
     for code in (preference or "").split(","):
         lang = normalise_language(code)
@@ -90,7 +89,7 @@ def choose_language(preference: Optional[str]) -> str:
 
 
 @router.get("/widget-texts")
-def widget_texts(settings: SettingsDep, lang: Optional[str] = None) -> JSONResponse:
+def widget_texts(settings: SettingsDep, lang: str | None = None) -> JSONResponse:
     """Every text the widget shows, in the first supported language of ``lang``, with its direction.
 
     ``lang`` is a preference list (the browser's languages) so the widget needs one request, not

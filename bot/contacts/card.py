@@ -19,8 +19,6 @@ Unlike the rest of bot.contacts this module needs babel (through bot.i18n) for d
 
 from __future__ import annotations
 
-from typing import List, Optional
-
 from babel.dates import get_day_names
 
 from bot import texts
@@ -32,7 +30,7 @@ _HOURS_NOTES = {"pick-up only": texts.CONTACT_HOURS_PICKUP_ONLY,
 _APPOINTMENTS = {"only": texts.CONTACT_APPOINTMENT_ONLY, "also": texts.CONTACT_APPOINTMENT_ALSO}
 
 
-def contact_card(contact: Contact, lang: Optional[str]) -> dict:
+def contact_card(contact: Contact, lang: str | None) -> dict:
     """The JSON-ready card for ``contact`` in ``lang`` (German when the language is not supported)."""
     lang = normalise_language(lang) or DEFAULT_LANGUAGE
 
@@ -64,11 +62,11 @@ def contact_card(contact: Contact, lang: Optional[str]) -> dict:
     }
 
 
-def _hours_lines(hours, lang: str) -> List[str]:
+def _hours_lines(hours, lang: str) -> list[str]:
     """One line per run of days with the same hours: 'Mo.–Fr. 09:00–11:00'."""
     day_names = get_day_names("abbreviated", locale=lang)
-    lines: List[str] = []
-    runs: List[List[OpeningHours]] = []
+    lines: list[str] = []
+    runs: list[list[OpeningHours]] = []
     for day in hours:
         last = runs[-1][-1] if runs else None
         if (last is not None and DAYS.index(day.day) == DAYS.index(last.day) + 1

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import List, Optional
 
 from bot.contacts import PLACES_FOLDER
 from bot.contacts.directory import read_directory
@@ -24,7 +23,7 @@ CREDITS_FILE = "CREDITS.md"
 REVERIFY_AFTER_DAYS = 365
 
 
-def check_contacts(knowledge_dir: Path, today: Optional[dt.date] = None) -> List[Problem]:
+def check_contacts(knowledge_dir: Path, today: dt.date | None = None) -> list[Problem]:
     """Every problem in the contacts directory and the place data, sorted by file and line."""
     today = today or dt.date.today()
     directory, problems = read_directory(knowledge_dir)
@@ -45,7 +44,7 @@ def check_contacts(knowledge_dir: Path, today: Optional[dt.date] = None) -> List
     return sorted(problems, key=lambda p: (str(p.path), p.line, p.field))
 
 
-def _credits(path: Path) -> List[Problem]:
+def _credits(path: Path) -> list[Problem]:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:

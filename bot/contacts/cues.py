@@ -10,7 +10,6 @@ scripts may be written as usual, they are folded the same way (أسكن → اس
 from __future__ import annotations
 
 import re
-from typing import List
 
 from bot.contacts.names import Token, fold_strict, is_latin, without_arabic_prefix
 
@@ -74,7 +73,7 @@ _CLAUSE_BREAKS = _words("""
 _CLAUSE_PUNCTUATION = re.compile(r"[,.;:!?؛،\n]")
 
 
-def clauses(text: str, tokens: List[Token]) -> List[int]:
+def clauses(text: str, tokens: list[Token]) -> list[int]:
     """A clause number per word; punctuation and "and/but/und/aber" start a new clause."""
     numbers, current, previous_end = [], 0, 0
     for token in tokens:
@@ -85,7 +84,7 @@ def clauses(text: str, tokens: List[Token]) -> List[int]:
     return numbers
 
 
-def priorities(tokens: List[Token], clause: List[int]) -> List[int]:
+def priorities(tokens: list[Token], clause: list[int]) -> list[int]:
     """For each word: 2 where the user says they live, 1 where a place is expected, else 0."""
     result = [1 if len(tokens) <= SHORT_ANSWER_WORDS else 0] * len(tokens)
     # Latin words inside Arabic, Persian or Cyrillic text are almost always names.

@@ -34,9 +34,9 @@ anything else      —          residence-like topics (``RESIDENCE_LIKE_TOPICS``
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional, Tuple
 
 from bot.contacts import CONTACTS_FOLDER
 from bot.contacts.districts import DISTRICTS, is_district_code
@@ -72,7 +72,7 @@ _RECOGNITION_BODIES = {NEED_HEALTH: "lvwa-gesundheitsberufe", NEED_TEACHER: "lis
 class ContactsError(ValueError):
     """The contact files have errors; ``problems`` names file, line and field of each."""
 
-    def __init__(self, problems: List[Problem]):
+    def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(p.format() for p in problems))
 
@@ -81,7 +81,7 @@ class ContactsError(ValueError):
 class Directory:
     """All offices of knowledge/contacts/, in file order."""
 
-    contacts: Tuple[Contact, ...]
+    contacts: tuple[Contact, ...]
 
     def __iter__(self) -> Iterator[Contact]:
         return iter(self.contacts)
@@ -89,7 +89,7 @@ class Directory:
     def __len__(self) -> int:
         return len(self.contacts)
 
-    def get(self, contact_id: str) -> Optional[Contact]:
+    def get(self, contact_id: str) -> Contact | None:
         """The contact with this id, or None."""
         return next((c for c in self.contacts if c.id == contact_id), None)
 
@@ -101,7 +101,7 @@ class Directory:
                               "(run `python -m bot check`)")
         return contact
 
-    def authorities_for_district(self, district_code: str) -> List[Contact]:
+    def authorities_for_district(self, district_code: str) -> list[Contact]:
         """Foreigners' authorities listing this district by code (``all`` does not count)."""
         return [c for c in self.contacts
                 if c.kind == "authority" and "residence" in c.topics
@@ -118,8 +118,8 @@ class Directory:
         return found[0]
 
 
-def find_responsible_contact(directory: Directory, topic: Optional[str], district_code: Optional[str],
-                             need: Optional[str] = None) -> Contact:
+def find_responsible_contact(directory: Directory, topic: str | None, district_code: str | None,
+                             need: str | None = None) -> Contact:
     """The office responsible for ``topic`` in ``district_code`` (routing table in the module docstring)."""
     if need is not None and need not in NEEDS:
         raise ValueError(f"unknown need {need!r} (known: {', '.join(NEEDS)})")
@@ -146,11 +146,11 @@ def find_responsible_contact(directory: Directory, topic: Optional[str], distric
     return directory.require(WELCOMECENTER)
 
 
-def read_directory(knowledge_dir: Path) -> Tuple[Directory, List[Problem]]:
+def read_directory(knowledge_dir: Path) -> tuple[Directory, list[Problem]]:
     """Every valid entry and every problem, including the rules across entries and files."""
     folder = Path(knowledge_dir) / CONTACTS_FOLDER
-    contacts: List[Contact] = []
-    problems: List[Problem] = []
+    contacts: list[Contact] = []
+    problems: list[Problem] = []
     unreadable = set()
     for name in CONTACT_FILES:
         found, file_problems, parsed = parse_contacts_file(folder / name)
@@ -176,8 +176,8 @@ def load_directory(knowledge_dir: Path) -> Directory:
     return directory
 
 
-def _duplicate_ids(contacts: List[Contact]) -> List[Problem]:
-    first: Dict[str, Contact] = {}
+def _duplicate_ids(contacts: list[Contact]) -> list[Problem]:
+    first: dict[str, Contact] = {}
     problems = []
     for contact in contacts:
         if contact.id in first:
@@ -190,7 +190,7 @@ def _duplicate_ids(contacts: List[Contact]) -> List[Problem]:
     return problems
 
 
-def _district_authorities(directory: Directory, path: Path) -> List[Problem]:
+def _district_authorities(directory: Directory, path: Path) -> list[Problem]:
     problems = []
     for code, name in DISTRICTS.items():
         found = directory.authorities_for_district(code)
@@ -205,7 +205,7 @@ def _district_authorities(directory: Directory, path: Path) -> List[Problem]:
     return problems
 
 
-def _routing_targets(directory: Directory, folder: Path) -> List[Problem]:
+def _routing_targets(directory: Directory, folder: Path) -> list[Problem]:
     return [Problem(folder / CONTACT_FILES[1], 0, "id",
                     f"no office with id '{contact_id}'; the bot sends users there for {purpose}")
             for contact_id, purpose in ROUTING_IDS.items() if directory.get(contact_id) is None]

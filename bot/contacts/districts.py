@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Dict
-
 #: Kreisschlüssel → short name, as in shared/data/README.md (GeoNames ``admin_code3``).
-DISTRICTS: Dict[str, str] = {
+DISTRICTS: dict[str, str] = {
     "15001": "Dessau-Roßlau",
     "15002": "Halle (Saale)",
     "15003": "Magdeburg",

@@ -17,7 +17,6 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Set, Tuple
 
 from bot.contacts import PLACES_FOLDER
 from bot.contacts.districts import DISTRICTS, is_district_code
@@ -56,7 +55,7 @@ class PlaceName:
 
     name: str
     #: None for a city outside Sachsen-Anhalt.
-    district_code: Optional[str]
+    district_code: str | None
     #: One of ORIGINS.
     origin: str
     plzs: frozenset = frozenset()
@@ -65,7 +64,7 @@ class PlaceName:
 class PlacesError(ValueError):
     """The place data has errors; ``problems`` names file, line and field of each."""
 
-    def __init__(self, problems: List[Problem]):
+    def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__("\n".join(p.format() for p in problems))
 
@@ -74,19 +73,19 @@ class PlacesError(ValueError):
 class Gazetteer:
     """All known names by comparison key (see ``bot.contacts.names``) and all postcodes."""
 
-    index: Dict[str, List[PlaceName]] = field(default_factory=lambda: defaultdict(list))
+    index: dict[str, list[PlaceName]] = field(default_factory=lambda: defaultdict(list))
     #: postcode → [(place, district_code)] in file order.
-    by_plz: Dict[str, List[Tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
+    by_plz: dict[str, list[tuple[str, str]]] = field(default_factory=lambda: defaultdict(list))
     #: (district, strict key of a name) → curated official name ("naumburg" → "Naumburg (Saale)").
-    curated: Dict[Tuple[str, str], str] = field(default_factory=dict)
+    curated: dict[tuple[str, str], str] = field(default_factory=dict)
     #: First two digits of every postcode in the data (06, 14, 29, 38, 39).
-    prefixes: Set[str] = field(default_factory=set)
+    prefixes: set[str] = field(default_factory=set)
     #: Every name as written (data and derived short forms), for the Rasa lookup table.
-    spellings: List[Tuple[str, PlaceName]] = field(default_factory=list)
+    spellings: list[tuple[str, PlaceName]] = field(default_factory=list)
     #: Keys matched without typos only: the case forms of short names ("Бурге" is one letter
     #: from "бургер").
-    exact_only: Set[str] = field(default_factory=set)
-    _forgiving: Optional[Dict[str, List[Tuple[str, List[PlaceName]]]]] = None
+    exact_only: set[str] = field(default_factory=set)
+    _forgiving: dict[str, list[tuple[str, list[PlaceName]]]] | None = None
 
     def add(self, spelling: str, place: PlaceName) -> None:
         """Make ``place`` findable under ``spelling`` (both its strict and loose keys)."""
@@ -105,7 +104,7 @@ class Gazetteer:
     def curated_name(self, name: str, code: str) -> str:
         return self.curated.get((code, name_keys(name)[0]), name)
 
-    def plz_label(self, plz: str, code: str) -> Optional[str]:
+    def plz_label(self, plz: str, code: str) -> str | None:
         """The town a postcode is known by: its only place, or the curated town among its places."""
         places = sorted({place for place, c in self.by_plz[plz] if c == code})
         if len(places) == 1:
@@ -113,7 +112,7 @@ class Gazetteer:
         keys = [(code, name_keys(p)[0]) for p in places]
         return next((self.curated[k] for k in keys if k in self.curated), None)
 
-    def forgiving_keys(self, script: str = "latin") -> List[Tuple[str, List[PlaceName]]]:
+    def forgiving_keys(self, script: str = "latin") -> list[tuple[str, list[PlaceName]]]:
         """(key without spaces, names) that may be matched with typos, for keys in ``script``."""
         if self._forgiving is None:
             self._forgiving = defaultdict(list)
@@ -124,7 +123,7 @@ class Gazetteer:
         return self._forgiving.get(script, [])
 
 
-def read_places(knowledge_dir: Path) -> Tuple[Gazetteer, List[Problem]]:
+def read_places(knowledge_dir: Path) -> tuple[Gazetteer, list[Problem]]:
     """The gazetteer of ``knowledge_dir/places`` and every problem found on the way."""
     folder = Path(knowledge_dir) / PLACES_FOLDER
     gazetteer = Gazetteer()
@@ -144,13 +143,13 @@ def load_gazetteer(knowledge_dir: Path) -> Gazetteer:
     return gazetteer
 
 
-def _read_geonames(path: Path, gazetteer: Gazetteer) -> List[Problem]:
+def _read_geonames(path: Path, gazetteer: Gazetteer) -> list[Problem]:
     try:
         handle = path.open(encoding="utf-8", newline="")
     except FileNotFoundError:
         return [Problem(path, 0, "file", "is missing; copy it from shared/data (GeoNames, CC BY 4.0)")]
-    problems: List[Problem] = []
-    places: Dict[Tuple[str, str], Set[str]] = defaultdict(set)
+    problems: list[Problem] = []
+    places: dict[tuple[str, str], set[str]] = defaultdict(set)
     with handle:
         reader = csv.DictReader(handle, delimiter="\t")
         missing = [c for c in GEONAMES_COLUMNS if c not in (reader.fieldnames or [])]
@@ -178,7 +177,7 @@ def _read_geonames(path: Path, gazetteer: Gazetteer) -> List[Problem]:
     return problems
 
 
-def _spellings(name: str, towns: Set[str]) -> List[str]:
+def _spellings(name: str, towns: set[str]) -> list[str]:
     """A name plus its short forms: 'Jessen (Elster) Seyda' → also 'Jessen Seyda', 'Seyda'."""
     spellings = [name]
     bare = re.sub(r"\s*\([^)]*\)", "", name).strip()
@@ -191,13 +190,13 @@ def _spellings(name: str, towns: Set[str]) -> List[str]:
     return spellings
 
 
-def _read_towns(path: Path, gazetteer: Gazetteer) -> List[Problem]:
+def _read_towns(path: Path, gazetteer: Gazetteer) -> list[Problem]:
     parsed = read_yaml_file(path)
     if parsed.problems:
         return list(parsed.problems)
     if not isinstance(parsed.data, dict):
         return [Problem(path, 1, "file", "must have the sections 'districts:', 'towns:' and 'outside:'")]
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     for section in ("districts", "towns", "outside"):
         if section not in parsed.data:
             problems.append(Problem(path, 0, section, "section is missing"))
@@ -211,7 +210,7 @@ def _read_towns(path: Path, gazetteer: Gazetteer) -> List[Problem]:
     return problems
 
 
-def _read_district_names(parsed: YamlFile, gazetteer: Gazetteer) -> List[Problem]:
+def _read_district_names(parsed: YamlFile, gazetteer: Gazetteer) -> list[Problem]:
     districts = parsed.data.get("districts") or {}
     if not isinstance(districts, dict):
         return [Problem(parsed.path, parsed.line_of("districts"), "districts",
@@ -232,16 +231,16 @@ def _read_district_names(parsed: YamlFile, gazetteer: Gazetteer) -> List[Problem
     return problems
 
 
-def _read_town_entries(parsed: YamlFile, gazetteer: Gazetteer) -> List[Problem]:
+def _read_town_entries(parsed: YamlFile, gazetteer: Gazetteer) -> list[Problem]:
     towns = parsed.data.get("towns") or []
     if not isinstance(towns, list):
         return [Problem(parsed.path, parsed.line_of("towns"), "towns",
                         "must be a list of '- name: ...' entries")]
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     for index, town in enumerate(towns):
         where = f"towns[{index}]"
 
-        def report(key: str, message: str, severity: str = "error") -> None:
+        def report(key: str, message: str, severity: str = "error", where: str = where) -> None:
             line = parsed.line_of(f"{where}.{key}", where)
             problems.append(Problem(parsed.path, line, key, message, severity))
 
@@ -274,7 +273,7 @@ def _read_town_entries(parsed: YamlFile, gazetteer: Gazetteer) -> List[Problem]:
     return problems
 
 
-def _read_outside(parsed: YamlFile, gazetteer: Gazetteer) -> List[Problem]:
+def _read_outside(parsed: YamlFile, gazetteer: Gazetteer) -> list[Problem]:
     outside = parsed.data.get("outside") or []
     if not _is_name_list(outside):
         return [Problem(parsed.path, parsed.line_of("outside"), "outside",
@@ -290,7 +289,7 @@ def _read_outside(parsed: YamlFile, gazetteer: Gazetteer) -> List[Problem]:
     return problems
 
 
-def _read_scripts(path: Path, gazetteer: Gazetteer) -> List[Problem]:
+def _read_scripts(path: Path, gazetteer: Gazetteer) -> list[Problem]:
     """scripts.yml: ``names:``, a list of ``{place: <a known name>, ar: [...], fa: [...], ...}``."""
     parsed = read_yaml_file(path)
     if parsed.problems:
@@ -299,11 +298,11 @@ def _read_scripts(path: Path, gazetteer: Gazetteer) -> List[Problem]:
     if not isinstance(entries, list):
         return [Problem(path, 1, "names", "must be a list of entries such as "
                                           "'- {place: Köthen (Anhalt), ru: [Кётен], uk: [Кетен]}'")]
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     for index, entry in enumerate(entries):
         where = f"names[{index}]"
 
-        def report(key: str, message: str, severity: str = "error") -> None:
+        def report(key: str, message: str, severity: str = "error", where: str = where) -> None:
             problems.append(Problem(path, parsed.line_of(f"{where}.{key}", where), key, message, severity))
 
         if not isinstance(entry, dict) or not isinstance(entry.get("place"), str):
@@ -346,7 +345,7 @@ def _read_scripts(path: Path, gazetteer: Gazetteer) -> List[Problem]:
     return problems
 
 
-def _known_place(gazetteer: Gazetteer, name: str) -> Tuple[Optional[PlaceName], str]:
+def _known_place(gazetteer: Gazetteer, name: str) -> tuple[PlaceName | None, str]:
     """The place a scripts.yml entry is about: a curated town first, then a district, GeoNames, a city."""
     names = gazetteer.index.get(name_keys(name)[0], [])
     for origin in ORIGINS:
@@ -359,7 +358,7 @@ def _known_place(gazetteer: Gazetteer, name: str) -> Tuple[Optional[PlaceName], 
     return None, f"{name!r} is not a place of towns.yml or the GeoNames file"
 
 
-def _clash(gazetteer: Gazetteer, spelling: str, place: PlaceName) -> Optional[PlaceName]:
+def _clash(gazetteer: Gazetteer, spelling: str, place: PlaceName) -> PlaceName | None:
     """Another place already known under ``spelling`` in another district (or outside)."""
     for key in set(name_keys(spelling)):
         for other in gazetteer.index.get(key, []):

@@ -23,8 +23,6 @@ cons.  -а -у -ом/-ем -е (Магдебурга, -у, -ом, -е)       -а
 
 from __future__ import annotations
 
-from typing import List
-
 #: Languages whose forms are made; other lists are taken as written.
 DECLINING_LANGUAGES = ("ru", "uk")
 _RU_INDECLINABLE = set("еёиоуыэю")
@@ -33,7 +31,7 @@ _HUSHING = set("цжшщч")  # instrumental -ем after these
 _UK_ALTERNATION = {"г": "з", "к": "ц", "х": "с"}  # before locative -і: Магдебург → Магдебурзі
 
 
-def case_forms(name: str, lang: str) -> List[str]:
+def case_forms(name: str, lang: str) -> list[str]:
     """The declined forms of ``name`` (not the name itself), in the order of the table above."""
     if lang not in DECLINING_LANGUAGES or not name or "(" in name:
         return []
@@ -42,14 +40,14 @@ def case_forms(name: str, lang: str) -> List[str]:
     if len(word) < 2 or not word[-1].isalpha():
         return []
     forms = _ru(word) if lang == "ru" else _uk(word)
-    seen: List[str] = []
+    seen: list[str] = []
     for form in forms:
         if form != word and form not in seen:
             seen.append(form)
     return [head + form for form in seen]
 
 
-def _ru(word: str) -> List[str]:
+def _ru(word: str) -> list[str]:
     last, stem = word[-1].lower(), word[:-1]
     if last in _RU_INDECLINABLE:
         return []
@@ -64,7 +62,7 @@ def _ru(word: str) -> List[str]:
     return [word + e for e in ("а", "у", *instrumental, "е")]
 
 
-def _uk(word: str) -> List[str]:
+def _uk(word: str) -> list[str]:
     last, stem = word[-1].lower(), word[:-1]
     if last in _UK_INDECLINABLE:
         return []

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, List, Optional, Sequence, Set
 
 from bot.contacts.cues import COMMON_WORDS
 from bot.contacts.gazetteer import Gazetteer, load_gazetteer
@@ -36,9 +36,9 @@ _STRICT = {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue
 _LOOSE = {"ä": "a", "ö": "o", "ü": "u", "Ä": "A", "Ö": "O", "Ü": "U", "ß": "ss"}
 
 
-def lookup_names(gazetteer: Gazetteer) -> List[str]:
+def lookup_names(gazetteer: Gazetteer) -> list[str]:
     """Distinct names and their umlaut-free spellings, in reverse alphabetical order."""
-    names: Set[str] = set()
+    names: set[str] = set()
     for spelling, place in gazetteer.spellings:
         # Rasa puts \b around each name, which never matches after ")": "Köthen (Anhalt)" is
         # left out, its short form "Köthen" is listed.
@@ -61,7 +61,7 @@ def _is_town_and_part(spelling: str, place, gazetteer: Gazetteer) -> bool:
                for other, o_place in gazetteer.spellings)
 
 
-def _ascii_spellings(name: str) -> Set[str]:
+def _ascii_spellings(name: str) -> set[str]:
     spellings = {name}
     if any(c in _STRICT for c in name):
         spellings.add("".join(_STRICT.get(c, c) for c in name))
@@ -71,7 +71,7 @@ def _ascii_spellings(name: str) -> Set[str]:
     return spellings
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot.contacts.lookup",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--knowledge-dir", type=Path, default=None, help="default: the knowledge_dir setting")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import List, NamedTuple, Tuple
+from typing import NamedTuple
 
 # Every name is compared in two spellings: "strict" writes umlauts as ae/oe/ue ("Koethen") and
 # "loose" drops their dots ("Kothen"). Indexing both and trying both on the user's text makes
@@ -76,13 +76,13 @@ def ascii_digits(text: str) -> str:
     return _DIGIT.sub(lambda m: str(unicodedata.decimal(m.group(), 0)), text)
 
 
-def tokenize(text: str) -> List[Token]:
+def tokenize(text: str) -> list[Token]:
     """The words of ``text`` (letters only; hyphens, slashes, brackets and digits separate)."""
     return [Token(fold_strict(m.group()), fold_loose(m.group()), m.start(), m.end())
             for m in _WORD.finditer(text)]
 
 
-def name_keys(name: str) -> Tuple[str, str]:
+def name_keys(name: str) -> tuple[str, str]:
     """(strict, loose) comparison keys: 'Halle (Saale)' → ('halle saale', 'halle saale')."""
     tokens = tokenize(name)
     return " ".join(t.strict for t in tokens), " ".join(t.loose for t in tokens)
@@ -102,7 +102,7 @@ def script_of(word: str) -> str:
     return "arabic" if _ARABIC_LETTER.search(word) else ""
 
 
-def without_arabic_prefix(word: str) -> List[str]:
+def without_arabic_prefix(word: str) -> list[str]:
     """A folded Arabic word without the letters written onto it: 'بكوتن' → ['كوتن']; else []."""
     if not _ARABIC_LETTER.match(word):
         return []
@@ -128,7 +128,7 @@ def typo_distance(a: str, b: str, limit: int) -> int:
         return limit + 1
     if a == b:
         return 0
-    previous2: List[int] = []
+    previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
         current = [i] + [0] * len(b)

@@ -38,21 +38,49 @@ The data (knowledge/places/) is described in ``bot.contacts.gazetteer``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, List, NamedTuple, Optional, Sequence, Tuple
+from typing import NamedTuple
 
 from bot.contacts.cues import COMMON_WORDS, STOPWORDS, clauses, priorities
 from bot.contacts.districts import DISTRICTS
-from bot.contacts.gazetteer import (GEONAMES_FILE, ORIGINS, TYPO_ORIGINS, Gazetteer, PlaceName, PlacesError,
-                                    load_gazetteer, read_places)
-from bot.contacts.names import (Token, allowed_typos, ascii_digits, script_of, tokenize, typo_distance,
-                                without_arabic_prefix)
+from bot.contacts.gazetteer import (
+    GEONAMES_FILE,
+    ORIGINS,
+    TYPO_ORIGINS,
+    Gazetteer,
+    PlaceName,
+    PlacesError,
+    load_gazetteer,
+    read_places,
+)
+from bot.contacts.names import (
+    Token,
+    allowed_typos,
+    ascii_digits,
+    script_of,
+    tokenize,
+    typo_distance,
+    without_arabic_prefix,
+)
 
-__all__ = ["FOUND", "AMBIGUOUS", "OUTSIDE", "UNKNOWN", "Candidate", "PlaceResolution", "resolve_place",
-           "forget_loaded_places", "load_gazetteer", "read_places", "Gazetteer", "PlacesError",
-           "GEONAMES_FILE"]
+__all__ = [
+    "AMBIGUOUS",
+    "FOUND",
+    "GEONAMES_FILE",
+    "OUTSIDE",
+    "UNKNOWN",
+    "Candidate",
+    "Gazetteer",
+    "PlaceResolution",
+    "PlacesError",
+    "forget_loaded_places",
+    "load_gazetteer",
+    "read_places",
+    "resolve_place",
+]
 
 FOUND, AMBIGUOUS, OUTSIDE, UNKNOWN = "found", "ambiguous", "outside", "unknown"
 
@@ -76,14 +104,14 @@ class PlaceResolution:
     """What ``resolve_place`` understood; see the module docstring for the four statuses."""
 
     status: str
-    district_code: Optional[str] = None
-    district_name: Optional[str] = None
-    place: Optional[str] = None
-    candidates: Tuple[Candidate, ...] = ()
+    district_code: str | None = None
+    district_name: str | None = None
+    place: str | None = None
+    candidates: tuple[Candidate, ...] = ()
     #: The 5-digit postcode found in the text, if any.
-    plz: Optional[str] = None
+    plz: str | None = None
     #: The words of the text that decided (a name as typed, or the postcode).
-    matched: Optional[str] = None
+    matched: str | None = None
 
     def to_dict(self) -> dict:
         """JSON-ready dict (for slots and escalation records)."""
@@ -94,7 +122,7 @@ class PlaceResolution:
         }
 
 
-def resolve_place(text: str, gazetteer: Optional[Gazetteer] = None) -> PlaceResolution:
+def resolve_place(text: str, gazetteer: Gazetteer | None = None) -> PlaceResolution:
     """Resolve a user's text (a postcode, a name, or a sentence containing them).
 
     Without ``gazetteer`` the place data of the settings' knowledge folder is read on the first
@@ -121,14 +149,14 @@ def _default_gazetteer(knowledge_dir: str) -> Gazetteer:
 class _Match:
     start: int  # token index
     end: int
-    names: List[PlaceName]
+    names: list[PlaceName]
     priority: int  # 0 in passing, 1 where a place is expected, 2 where the user says they live
     typos: int
     text: str
     clause: int = 0
 
     @property
-    def rank(self) -> Tuple[int, int]:
+    def rank(self) -> tuple[int, int]:
         return self.priority, -self.typos
 
 
@@ -138,7 +166,7 @@ class _Resolver:
     def __init__(self, gazetteer: Gazetteer, text: str):
         # Digits of any script become 0-9; the text keeps its length, so word spans stay valid.
         self.places, self.text = gazetteer, ascii_digits(text)
-        self.tokens: List[Token] = tokenize(self.text)
+        self.tokens: list[Token] = tokenize(self.text)
         self.clauses = clauses(self.text, self.tokens)
         self.priorities = priorities(self.tokens, self.clauses)
 
@@ -165,7 +193,7 @@ class _Resolver:
 
     # --- deciding -------------------------------------------------------------------------
 
-    def _by_plz(self, plz: str, matches: List[_Match]) -> PlaceResolution:
+    def _by_plz(self, plz: str, matches: list[_Match]) -> PlaceResolution:
         rows = self.places.by_plz[plz]
         districts = {code for _, code in rows}
         # A name that fits the postcode's districts decides between them.
@@ -185,14 +213,14 @@ class _Resolver:
                 [(label or plz, code)] + [(self.places.label(p), p.district_code) for p in best.names]))
         return PlaceResolution(FOUND, code, DISTRICTS[code], label, plz=plz, matched=plz)
 
-    def _by_names(self, matches: List[_Match]) -> PlaceResolution:
+    def _by_names(self, matches: list[_Match]) -> PlaceResolution:
         top = max(m.rank for m in matches)
         best = [m for m in matches if m.rank == top]
         if len({m.clause for m in best}) == 1:
             best = [min(best, key=lambda m: m.start)]
         return self._decide([p for m in best for p in m.names], best[0].text, None)
 
-    def _decide(self, names: Sequence[PlaceName], matched: str, plz: Optional[str]) -> PlaceResolution:
+    def _decide(self, names: Sequence[PlaceName], matched: str, plz: str | None) -> PlaceResolution:
         districts = {p.district_code for p in names}
         if len(districts) > 1:
             return PlaceResolution(AMBIGUOUS, plz=plz, matched=matched, candidates=_candidates(
@@ -204,9 +232,9 @@ class _Resolver:
 
     # --- finding names in the text --------------------------------------------------------
 
-    def _find_names(self) -> List[_Match]:
+    def _find_names(self) -> list[_Match]:
         tokens, covered = self.tokens, [False] * len(self.tokens)
-        matches: List[_Match] = []
+        matches: list[_Match] = []
         i = 0
         while i < len(tokens):  # exact names first, longest first, left to right
             match = self._exact_at(i)
@@ -227,7 +255,7 @@ class _Resolver:
             match.clause = self.clauses[match.start]
         return matches
 
-    def _exact_at(self, i: int) -> Optional[_Match]:
+    def _exact_at(self, i: int) -> _Match | None:
         priority = self.priorities[i]
         for n in range(min(_MAX_NAME_WORDS, len(self.tokens) - i), 0, -1):
             words = self.tokens[i:i + n]
@@ -239,8 +267,8 @@ class _Resolver:
                     return _Match(i, i + n, list(names), priority, 0, self._span(words))
         return None
 
-    def _with_typos_at(self, i: int, covered: List[bool]) -> Optional[_Match]:
-        best: Optional[_Match] = None
+    def _with_typos_at(self, i: int, covered: list[bool]) -> _Match | None:
+        best: _Match | None = None
         for n in range(1, min(_MAX_TYPO_WORDS, len(self.tokens) - i) + 1):
             if any(covered[i:i + n]):
                 break
@@ -251,7 +279,7 @@ class _Resolver:
             # Spaces are ignored, so "Burgenland Kreis" meets "Burgenlandkreis".
             queries = {key.replace(" ", "") for key in _keys(words)}
             limit = allowed_typos(max(len(q) for q in queries), script)
-            found: List[PlaceName] = []
+            found: list[PlaceName] = []
             found_typos = limit + 1
             for key, names in (self.places.forgiving_keys(script) if limit else ()):
                 typos = min(typo_distance(q, key, limit) for q in queries)
@@ -263,11 +291,11 @@ class _Resolver:
                 best = _Match(i, i + n, found, self.priorities[i], found_typos, self._span(words))
         return best
 
-    def _span(self, words: List[Token]) -> str:
+    def _span(self, words: list[Token]) -> str:
         return self.text[words[0].start:words[-1].end]
 
 
-def _keys(words: List[Token]) -> List[str]:
+def _keys(words: list[Token]) -> list[str]:
     """The keys to look up for these words: strict, loose, and without an Arabic prefix."""
     rest = " ".join(t.strict for t in words[1:])
     keys = [" ".join(t.strict for t in words), " ".join(t.loose for t in words)]
@@ -276,7 +304,7 @@ def _keys(words: List[Token]) -> List[str]:
     return keys
 
 
-def _alone(names: List[PlaceName], key: str, priority: int, capitalised: bool) -> List[PlaceName]:
+def _alone(names: list[PlaceName], key: str, priority: int, capitalised: bool) -> list[PlaceName]:
     """The names a single word may stand for; in passing (no cue) only a likely name counts.
 
     A stopword is never a name. In passing, a common or very short word is not one either, and a
@@ -292,6 +320,6 @@ def _alone(names: List[PlaceName], key: str, priority: int, capitalised: bool) -
     return [p for p in names if capitalised or p.origin in TYPO_ORIGINS]
 
 
-def _candidates(pairs: Iterable[Tuple[str, Optional[str]]]) -> Tuple[Candidate, ...]:
+def _candidates(pairs: Iterable[tuple[str, str | None]]) -> tuple[Candidate, ...]:
     unique = sorted({(place, code) for place, code in pairs if code}, key=lambda pc: (pc[1], pc[0]))
     return tuple(Candidate(place, code, DISTRICTS[code]) for place, code in unique)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import List, Sequence, Tuple
+from collections.abc import Sequence
 
 import bm25s
 import numpy as np
@@ -38,7 +38,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
-def tokenize(text: str) -> List[str]:
+def tokenize(text: str) -> list[str]:
     """Folded words; single letters are dropped (too common to mean anything), digits kept."""
     return [word for word in _WORD.findall(fold(text)) if len(word) > 1 or word.isdigit()]
 
@@ -62,7 +62,7 @@ class BM25Index:
         words = tokenize(query)
         return sum(word in self._vocabulary for word in words) / len(words) if words else 0.0
 
-    def search(self, query: str, n: int) -> List[Tuple[int, float]]:
+    def search(self, query: str, n: int) -> list[tuple[int, float]]:
         """Up to ``n`` (row, score) with a score above zero, best first."""
         ids = self._model.get_tokens_ids([w for w in tokenize(query) if w in self._vocabulary]) if self._vocabulary else []
         if not ids or n <= 0:

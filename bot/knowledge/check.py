@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 from bot.knowledge import ARTICLES_FOLDER
 from bot.knowledge.articles import ParsedFile, article_files, parse_article_file
@@ -21,7 +20,7 @@ from bot.knowledge.sources import check_sources, read_source_domains
 from bot.knowledge.translations import check_translations as check_translation_record
 from bot.validation.problem import Problem
 
-__all__ = ["Problem", "check_knowledge", "format_report", "REVIEW_LANGUAGES"]
+__all__ = ["REVIEW_LANGUAGES", "Problem", "check_knowledge", "format_report"]
 
 #: The reference language: every article needs a German version.
 REFERENCE_LANGUAGE = "de"
@@ -31,15 +30,15 @@ REVIEW_LANGUAGES = ("de", "en", "ar", "uk", "ru", "tr")
 OVERDUE_LIMIT_DAYS = 365
 
 
-def check_knowledge(knowledge_dir: Path, today: Optional[dt.date] = None) -> List[Problem]:
+def check_knowledge(knowledge_dir: Path, today: dt.date | None = None) -> list[Problem]:
     """Every problem in ``knowledge_dir/articles``, sorted by file and line."""
     today = today or dt.date.today()
     articles_dir = Path(knowledge_dir) / ARTICLES_FOLDER
     files = article_files(knowledge_dir)
-    problems: List[Problem] = []
+    problems: list[Problem] = []
     if not any(path.suffix == ".md" for path in files):
         problems.append(Problem(articles_dir, 0, "articles", "no article files found (<topic>/<id>.<language>.md)"))
-    parsed_files: List[ParsedFile] = []
+    parsed_files: list[ParsedFile] = []
     for path in files:
         if path.suffix != ".md":
             problems.append(Problem(path, 0, "file name",
@@ -63,7 +62,7 @@ def check_knowledge(knowledge_dir: Path, today: Optional[dt.date] = None) -> Lis
     return sorted(problems, key=lambda p: (str(p.path), p.line, p.field))
 
 
-def format_report(problems: List[Problem], root: Optional[Path] = None) -> List[str]:
+def format_report(problems: list[Problem], root: Path | None = None) -> list[str]:
     """Errors first, then warnings, one ``file:line: field: message`` line each."""
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
@@ -76,7 +75,7 @@ def format_report(problems: List[Problem], root: Optional[Path] = None) -> List[
     return lines
 
 
-def _article_key(parsed: ParsedFile) -> Optional[Tuple[str, str]]:
+def _article_key(parsed: ParsedFile) -> tuple[str, str] | None:
     """(id, language) of a file, from its front matter, else from its file name."""
     article_id = parsed.fields.get("id")
     if not isinstance(article_id, str) or not article_id:
@@ -86,10 +85,10 @@ def _article_key(parsed: ParsedFile) -> Optional[Tuple[str, str]]:
     return article_id, parsed.lang
 
 
-def _group_versions(parsed_files: List[ParsedFile]) -> Tuple[Dict[str, Dict[str, ParsedFile]], List[Problem]]:
+def _group_versions(parsed_files: list[ParsedFile]) -> tuple[dict[str, dict[str, ParsedFile]], list[Problem]]:
     """id -> language -> file; a second file for the same id and language is a problem."""
-    problems: List[Problem] = []
-    by_id: Dict[str, Dict[str, ParsedFile]] = defaultdict(dict)
+    problems: list[Problem] = []
+    by_id: dict[str, dict[str, ParsedFile]] = defaultdict(dict)
     for parsed in parsed_files:
         key = _article_key(parsed)
         if key is None:
@@ -107,8 +106,8 @@ def _group_versions(parsed_files: List[ParsedFile]) -> Tuple[Dict[str, Dict[str,
     return by_id, problems
 
 
-def _check_translations(by_id: Dict[str, Dict[str, ParsedFile]]) -> List[Problem]:
-    problems: List[Problem] = []
+def _check_translations(by_id: dict[str, dict[str, ParsedFile]]) -> list[Problem]:
+    problems: list[Problem] = []
     for article_id, versions in by_id.items():
         original = versions.get(REFERENCE_LANGUAGE)
         if original is None:
@@ -137,8 +136,8 @@ def _check_translations(by_id: Dict[str, Dict[str, ParsedFile]]) -> List[Problem
     return problems
 
 
-def _check_review_dates(parsed_files: List[ParsedFile], today: dt.date) -> List[Problem]:
-    problems: List[Problem] = []
+def _check_review_dates(parsed_files: list[ParsedFile], today: dt.date) -> list[Problem]:
+    problems: list[Problem] = []
     for parsed in parsed_files:
         article = parsed.article
         if article is None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Iterable, List
 
 from bot.knowledge.articles import Article
 
@@ -27,7 +27,7 @@ class Chunk:
         return asdict(self)
 
 
-def chunk_article(article: Article) -> List[Chunk]:
+def chunk_article(article: Article) -> list[Chunk]:
     """Title + summary (+ keywords) as chunk #0, then each section with the title and heading."""
     prefix = f"{article.id}.{article.lang}#"
     summary_parts = [article.title, article.summary]
@@ -41,6 +41,6 @@ def chunk_article(article: Article) -> List[Chunk]:
     return chunks
 
 
-def chunk_articles(articles: Iterable[Article]) -> List[Chunk]:
+def chunk_articles(articles: Iterable[Article]) -> list[Chunk]:
     """All chunks of all articles, in the order given."""
     return [chunk for article in articles for chunk in chunk_article(article)]

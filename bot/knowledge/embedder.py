@@ -10,8 +10,9 @@ import json
 import os
 import re
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import List, Optional, Protocol, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -59,8 +60,8 @@ class SentenceTransformerEmbedder:
         self.batch_size = batch_size
         self._model = None
         self._lock = threading.Lock()
-        self._name: Optional[str] = None
-        self._dim: Optional[int] = None
+        self._name: str | None = None
+        self._dim: int | None = None
 
     @property
     def name(self) -> str:
@@ -164,7 +165,7 @@ class HashingEmbedder:
         return vectors / np.where(norms == 0, 1.0, norms)
 
     @staticmethod
-    def _trigrams(text: str) -> List[str]:
+    def _trigrams(text: str) -> list[str]:
         grams = []
         for word in _WORDS.findall(text.lower()):
             padded = f" {word} "

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Dict, Iterable, List, Mapping, Optional, Pattern, Sequence, Tuple
+from re import Pattern
 
 import yaml
 
@@ -61,13 +62,13 @@ class Term:
     #: The term as it is written in brackets: "Aufenthaltserlaubnis".
     german: str
     #: Forms that find the term in German text (the first is ``german`` itself, maybe with ``*``).
-    german_forms: Tuple[str, ...]
+    german_forms: tuple[str, ...]
     #: Language -> forms of the translated term.
-    translations: Mapping[str, Tuple[str, ...]]
+    translations: Mapping[str, tuple[str, ...]]
     #: Line of the entry in the glossary file.
     line: int = 0
-    _german_patterns: Tuple[Pattern, ...] = field(default=(), compare=False, repr=False)
-    _patterns: Mapping[str, Tuple[Pattern, ...]] = field(default_factory=dict, compare=False, repr=False)
+    _german_patterns: tuple[Pattern, ...] = field(default=(), compare=False, repr=False)
+    _patterns: Mapping[str, tuple[Pattern, ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "_german_patterns", tuple(_compile(f, GERMAN) for f in self.german_forms))
@@ -80,12 +81,12 @@ class Term:
         text = unicodedata.normalize("NFC", text)
         return any(p.search(text) for p in self._german_patterns)
 
-    def translated(self, text: str, lang: str) -> Optional[str]:
+    def translated(self, text: str, lang: str) -> str | None:
         """The first translated form found in ``text`` (as written there), or None."""
         spans = self.translated_spans(text, lang)
         return text[spans[0][0]:spans[0][1]] if spans else None
 
-    def translated_spans(self, text: str, lang: str) -> List[Tuple[int, int]]:
+    def translated_spans(self, text: str, lang: str) -> list[tuple[int, int]]:
         """(start, end) in ``text`` of every translated form found, in text order."""
         patterns = self._patterns.get(lang, ())
         if not patterns:
@@ -97,7 +98,7 @@ class Term:
                 if match.end() > match.start():
                     spans.add((origin[match.start()], origin[match.end() - 1] + 1))
         # Where two forms overlap ("residence permit", "permanent residence permit"), keep the longer.
-        kept: List[Tuple[int, int]] = []
+        kept: list[tuple[int, int]] = []
         for start, end in sorted(spans, key=lambda span: (span[0], -span[1])):
             if kept and start < kept[-1][1]:
                 continue
@@ -107,8 +108,8 @@ class Term:
 
 @dataclass
 class Glossary:
-    terms: List[Term]
-    path: Optional[Path] = None
+    terms: list[Term]
+    path: Path | None = None
 
 
 def normalize(text: str, lang: str) -> str:
@@ -117,15 +118,15 @@ def normalize(text: str, lang: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def _fold(text: str, lang: str) -> Tuple[str, Tuple[int, ...]]:
+def _fold(text: str, lang: str) -> tuple[str, tuple[int, ...]]:
     """``normalize(text)`` and, for each of its characters, the index it comes from in ``text``.
 
     Cached: the check folds the same summary or body once for every glossary term.
     """
     text = unicodedata.normalize("NFC", text)
     marks = _ARABIC_MARKS if lang in _ARABIC_SCRIPT else None
-    folded: List[str] = []
-    origin: List[int] = []
+    folded: list[str] = []
+    origin: list[int] = []
     for index, char in enumerate(text):
         for out in char.lower().translate(_LETTER_FOLD):
             if marks is not None and marks.match(out):
@@ -161,7 +162,7 @@ def glossary_path(knowledge_dir: Path, file_name: str = GLOSSARY_FILE) -> Path:
     return Path(knowledge_dir) / file_name
 
 
-def read_glossary(knowledge_dir: Path, file_name: str = GLOSSARY_FILE) -> Tuple[Optional[Glossary], List[Problem]]:
+def read_glossary(knowledge_dir: Path, file_name: str = GLOSSARY_FILE) -> tuple[Glossary | None, list[Problem]]:
     """The glossary of ``knowledge_dir`` (None when there is no file) and its problems.
 
     ``file_name``: another file in the same format (knowledge/professions.yml, bot.case_summary).
@@ -169,7 +170,7 @@ def read_glossary(knowledge_dir: Path, file_name: str = GLOSSARY_FILE) -> Tuple[
     path = glossary_path(knowledge_dir, file_name)
     if not path.exists():
         return None, []
-    problems: List[Problem] = []
+    problems: list[Problem] = []
 
     def report(line: int, key: str, message: str) -> None:
         problems.append(Problem(path, line, key, message))
@@ -188,8 +189,8 @@ def read_glossary(knowledge_dir: Path, file_name: str = GLOSSARY_FILE) -> Tuple[
     if entries is None:
         report(1, "terms", "the file must have a list 'terms:' with one '- de: ...' entry per German term")
         return None, problems
-    terms: List[Term] = []
-    seen: Dict[str, int] = {}
+    terms: list[Term] = []
+    seen: dict[str, int] = {}
     for index, entry in enumerate(entries.value):
         term = _read_entry(entry, index, report)
         if term is None:
@@ -211,7 +212,7 @@ def load_glossary(knowledge_dir: Path, file_name: str = GLOSSARY_FILE) -> Glossa
     return glossary or Glossary([])
 
 
-def _entries_node(node) -> Optional[yaml.SequenceNode]:
+def _entries_node(node) -> yaml.SequenceNode | None:
     if not isinstance(node, yaml.MappingNode):
         return None
     for key, value in node.value:
@@ -220,7 +221,7 @@ def _entries_node(node) -> Optional[yaml.SequenceNode]:
     return None
 
 
-def _forms(node) -> Optional[Tuple[str, ...]]:
+def _forms(node) -> tuple[str, ...] | None:
     """The forms of a scalar or a list of scalars; None when it is something else or empty."""
     if isinstance(node, yaml.ScalarNode):
         values = [node.value]
@@ -234,7 +235,7 @@ def _forms(node) -> Optional[Tuple[str, ...]]:
     return forms
 
 
-def _read_entry(entry, index: int, report) -> Optional[Term]:
+def _read_entry(entry, index: int, report) -> Term | None:
     key = f"terms[{index}]"
     line = entry.start_mark.line + 1
     if not isinstance(entry, yaml.MappingNode):
@@ -275,14 +276,14 @@ class _Unit:
 
     field: str
     #: (file line, text) pairs; the summary is one pair.
-    lines: Sequence[Tuple[int, str]]
+    lines: Sequence[tuple[int, str]]
 
     @property
     def text(self) -> str:
         return "\n".join(text for _, text in self.lines)
 
 
-def _units(parsed: ParsedFile) -> List[_Unit]:
+def _units(parsed: ParsedFile) -> list[_Unit]:
     summary = parsed.fields.get("summary")
     units = []
     if isinstance(summary, str):
@@ -291,7 +292,7 @@ def _units(parsed: ParsedFile) -> List[_Unit]:
     return units
 
 
-def _body_lines(path: Path) -> List[Tuple[int, str]]:
+def _body_lines(path: Path) -> list[tuple[int, str]]:
     lines = path.read_text(encoding="utf-8-sig").splitlines()
     closing = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), len(lines))
     return [(i + 1, lines[i]) for i in range(closing + 1, len(lines))]
@@ -307,7 +308,7 @@ def _first_mention(term: Term, unit: _Unit, lang: str) -> int:
     return lines[0][0] if lines else unit.lines[0][0]
 
 
-def check_translation(original: ParsedFile, translation: ParsedFile, terms: Iterable[Term]) -> List[Problem]:
+def check_translation(original: ParsedFile, translation: ParsedFile, terms: Iterable[Term]) -> list[Problem]:
     """Problems of one translation: glossary terms given in translation only, never in German."""
     lang = translation.lang
     if lang is None or lang == GERMAN:
@@ -333,7 +334,7 @@ def check_translation(original: ParsedFile, translation: ParsedFile, terms: Iter
     return problems
 
 
-def check_glossary_terms(knowledge_dir: Path, versions_by_id: Mapping[str, Mapping[str, ParsedFile]]) -> List[Problem]:
+def check_glossary_terms(knowledge_dir: Path, versions_by_id: Mapping[str, Mapping[str, ParsedFile]]) -> list[Problem]:
     """Glossary problems, then the German terms missing from each translation."""
     glossary, problems = read_glossary(knowledge_dir)
     if glossary is None or not glossary.terms:

@@ -29,7 +29,6 @@ import uuid
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
 
 import faiss
 import numpy as np
@@ -73,7 +72,7 @@ class BuildResult:
 class KnowledgeCheckFailed(RuntimeError):
     """The knowledge folder has errors; nothing was built."""
 
-    def __init__(self, problems: List[Problem]):
+    def __init__(self, problems: list[Problem]):
         self.problems = problems
         super().__init__(f"the knowledge check found {len(problems)} error(s); nothing was built")
 
@@ -89,14 +88,14 @@ class StoredBuild:
     build_id: str
     path: Path
     manifest: dict
-    index: "faiss.Index"
-    chunks: List[Chunk]
-    articles: List[Article]
+    index: faiss.Index
+    chunks: list[Chunk]
+    articles: list[Article]
     #: Empty for a build made before facts existed.
     facts: FactBook = dataclasses.field(default_factory=FactBook)
 
 
-def content_hash(knowledge_dir: Path, embedder_name: str, today: Optional[dt.date] = None) -> str:
+def content_hash(knowledge_dir: Path, embedder_name: str, today: dt.date | None = None) -> str:
     """sha256 over every article and facts file (path and bytes), the chunk format, the embedder,
     and which value of each fact applies ``today`` (the one the chunks show)."""
     knowledge_dir = Path(knowledge_dir)
@@ -113,7 +112,7 @@ def content_hash(knowledge_dir: Path, embedder_name: str, today: Optional[dt.dat
     return digest.hexdigest()
 
 
-def current_build_dir(index_dir: Path) -> Optional[Path]:
+def current_build_dir(index_dir: Path) -> Path | None:
     """The folder ``index_dir/current`` points at, or None when there is no pointer."""
     link = Path(index_dir) / CURRENT
     if not link.is_symlink():
@@ -126,8 +125,8 @@ def build_index(
     index_dir: Path,
     embedder: Embedder,
     force: bool = False,
-    today: Optional[dt.date] = None,
-    cache_dir: Optional[Path] = None,
+    today: dt.date | None = None,
+    cache_dir: Path | None = None,
 ) -> BuildResult:
     """Check, chunk and embed the articles into a new build and make it current.
 
@@ -182,7 +181,7 @@ def point_current_at(index_dir: Path, build_id: str) -> None:
     os.replace(temp_link, Path(index_dir) / CURRENT)
 
 
-def list_builds(index_dir: Path) -> List[Path]:
+def list_builds(index_dir: Path) -> list[Path]:
     """Build folders, oldest first (by the creation time in their manifest)."""
     builds = []
     for path in Path(index_dir).iterdir():
@@ -195,7 +194,7 @@ def list_builds(index_dir: Path) -> List[Path]:
     return [path for _, _, path in sorted(builds)]
 
 
-def prune_builds(index_dir: Path, keep: int = BUILDS_TO_KEEP) -> List[Path]:
+def prune_builds(index_dir: Path, keep: int = BUILDS_TO_KEEP) -> list[Path]:
     """Delete all but the newest ``keep`` builds (never the current one); return what went."""
     current = current_build_dir(index_dir)
     builds = list_builds(index_dir)
@@ -208,7 +207,7 @@ def prune_builds(index_dir: Path, keep: int = BUILDS_TO_KEEP) -> List[Path]:
     return removed
 
 
-def open_build(build_dir: Path, embedder: Optional[Embedder] = None) -> StoredBuild:
+def open_build(build_dir: Path, embedder: Embedder | None = None) -> StoredBuild:
     """Read a build and check it is whole and made by ``embedder``; BrokenBuildError if not."""
     build_dir = Path(build_dir)
     try:
@@ -250,15 +249,15 @@ def open_build(build_dir: Path, embedder: Optional[Embedder] = None) -> StoredBu
     return StoredBuild(manifest["build_id"], build_dir, manifest, index, chunks, articles, facts)
 
 
-def cache_path(index_dir: Path, embedder: Embedder, cache_dir: Optional[Path] = None) -> Path:
+def cache_path(index_dir: Path, embedder: Embedder, cache_dir: Path | None = None) -> Path:
     """The embedding cache file of ``embedder`` (its name made safe for a file name)."""
     folder = Path(cache_dir) if cache_dir is not None else Path(index_dir) / CACHE_FOLDER
     return folder / (re.sub(r"[^A-Za-z0-9._-]", "_", embedder.name) + ".npz")
 
 
 def embed_with_cache(
-    embedder: Embedder, texts: List[str], path: Path, previous: Optional[StoredBuild] = None
-) -> Tuple[np.ndarray, int]:
+    embedder: Embedder, texts: list[str], path: Path, previous: StoredBuild | None = None
+) -> tuple[np.ndarray, int]:
     """Vectors of ``texts`` and how many distinct texts the model had to embed.
 
     Vectors come from the cache file when it has the text, else from ``previous`` (a build
@@ -271,7 +270,7 @@ def embed_with_cache(
         stored_vectors = previous.index.reconstruct_n(0, len(previous.chunks))
         for chunk, vector in zip(previous.chunks, stored_vectors):
             cached.setdefault(_text_key(chunk.text), vector)
-    missing: Dict[str, str] = {}
+    missing: dict[str, str] = {}
     for key, text in zip(keys, texts):
         if key not in cached:
             missing.setdefault(key, text)
@@ -290,7 +289,7 @@ def _text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _read_cache(path: Path, dim: int) -> Dict[str, np.ndarray]:
+def _read_cache(path: Path, dim: int) -> dict[str, np.ndarray]:
     """key → vector; empty when there is no cache file or it is unreadable."""
     try:
         with np.load(path, allow_pickle=False) as data:
@@ -307,7 +306,7 @@ def _read_cache(path: Path, dim: int) -> Dict[str, np.ndarray]:
     return dict(zip(keys.tolist(), vectors.astype(np.float32)))
 
 
-def _write_cache(path: Path, entries: Dict[str, np.ndarray], dim: int) -> None:
+def _write_cache(path: Path, entries: dict[str, np.ndarray], dim: int) -> None:
     """Replace the cache file in one step, so a reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temp = path.with_name(f"{_TEMP_PREFIX}{uuid.uuid4().hex}-{path.name}")
@@ -321,7 +320,7 @@ def _write_cache(path: Path, entries: Dict[str, np.ndarray], dim: int) -> None:
         temp.unlink(missing_ok=True)
 
 
-def _embed_passages(embedder: Embedder, texts: List[str]) -> np.ndarray:
+def _embed_passages(embedder: Embedder, texts: list[str]) -> np.ndarray:
     batches = [
         embedder.encode_passages(texts[start : start + EMBED_BATCH_SIZE])
         for start in range(0, len(texts), EMBED_BATCH_SIZE)
@@ -349,8 +348,8 @@ def _write_build(
     digest: str,
     embedder: Embedder,
     vectors: np.ndarray,
-    chunks: List[Chunk],
-    articles: List[Article],
+    chunks: list[Chunk],
+    articles: list[Article],
     facts: FactBook,
     knowledge_dir: Path,
 ) -> None:
@@ -359,8 +358,7 @@ def _write_build(
     index.add(vectors)
     faiss.write_index(index, str(folder / INDEX_FILE))
     with open(folder / CHUNKS_FILE, "w", encoding="utf-8") as handle:
-        for chunk in chunks:
-            handle.write(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n")
+        handle.writelines(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n" for chunk in chunks)
     (folder / ARTICLES_FILE).write_text(
         json.dumps([a.to_dict(relative_to=knowledge_dir) for a in articles], ensure_ascii=False, indent=1),
         encoding="utf-8",

@@ -11,9 +11,10 @@ import datetime as dt
 import logging
 import os
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Protocol, Sequence, Set, Tuple
+from typing import Protocol
 
 import numpy as np
 
@@ -62,7 +63,7 @@ class KnowledgeBaseError(RuntimeError):
 
 
 #: (row in the build's chunk list, score), best first.
-ScoredRows = List[Tuple[int, float]]
+ScoredRows = list[tuple[int, float]]
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class Ranking:
     #: Its say in the fusion for this question (0: none).
     weight: float = 1.0
     #: Cosine of the question and each chunk, by row, when the retriever computes them.
-    cosines: Optional[np.ndarray] = None
+    cosines: np.ndarray | None = None
 
 
 class OpenRetriever(Protocol):
@@ -159,12 +160,12 @@ def _is_summary(chunk: Chunk) -> bool:
     return chunk.chunk_id.endswith("#0")
 
 
-def language_offsets(vectors: np.ndarray, chunks: Sequence[Chunk]) -> Dict[str, np.ndarray]:
+def language_offsets(vectors: np.ndarray, chunks: Sequence[Chunk]) -> dict[str, np.ndarray]:
     """Per language: mean vector of its chunks minus the mean of the same articles' German chunks.
 
     Languages with fewer than MIN_ARTICLES_FOR_OFFSET translated articles get no offset.
     """
-    rows_by: Dict[Tuple[str, str], List[int]] = {}
+    rows_by: dict[tuple[str, str], list[int]] = {}
     for row, chunk in enumerate(chunks):
         rows_by.setdefault((chunk.lang, chunk.article_id), []).append(row)
     offsets = {}
@@ -204,7 +205,7 @@ class KeywordRetriever:
 
 
 class _OpenKeyword:
-    def __init__(self, config: KeywordRetriever, rows: List[int], index: BM25Index):
+    def __init__(self, config: KeywordRetriever, rows: list[int], index: BM25Index):
         self._config = config
         self._rows = rows
         self._index = index
@@ -219,15 +220,15 @@ class _OpenKeyword:
         return Ranking([(self._rows[position], score) for position, score in found], weight=weight)
 
 
-def complete_languages(chunks: Sequence[Chunk]) -> Set[str]:
+def complete_languages(chunks: Sequence[Chunk]) -> set[str]:
     """Languages in which every article of the build exists."""
-    languages: Dict[str, Set[str]] = {}
+    languages: dict[str, set[str]] = {}
     for chunk in chunks:
         languages.setdefault(chunk.article_id, set()).add(chunk.lang)
     return set.intersection(*languages.values()) if languages else set()
 
 
-def default_retrievers(embedder: Embedder) -> List[Retriever]:
+def default_retrievers(embedder: Embedder) -> list[Retriever]:
     """Dense plus keyword: what the bot uses."""
     return [DenseRetriever(embedder), KeywordRetriever()]
 
@@ -238,11 +239,11 @@ class _Loaded:
 
     link_target: str
     build: StoredBuild
-    retrievers: List[OpenRetriever]
-    articles: Dict[Tuple[str, str], Article]
-    languages: Dict[str, Set[str]]
+    retrievers: list[OpenRetriever]
+    articles: dict[tuple[str, str], Article]
+    languages: dict[str, set[str]]
     #: (id, language, day) → the article with that day's figures.
-    rendered: Dict[Tuple[str, str, dt.date], Optional[Article]] = field(default_factory=dict)
+    rendered: dict[tuple[str, str, dt.date], Article | None] = field(default_factory=dict)
 
 
 class KnowledgeBase:
@@ -253,18 +254,18 @@ class KnowledgeBase:
     shows the value that applies on the day it is given.
     """
 
-    def __init__(self, index_dir: Path, embedder: Embedder, retrievers: Optional[Sequence[Retriever]] = None,
+    def __init__(self, index_dir: Path, embedder: Embedder, retrievers: Sequence[Retriever] | None = None,
                  today: Callable[[], dt.date] = dt.date.today):
         self.index_dir = Path(index_dir)
         self.embedder = embedder
         self.today = today
-        self.retrievers: List[Retriever] = list(retrievers) if retrievers else default_retrievers(embedder)
-        self._loaded: Optional[_Loaded] = None
-        self._failed_target: Optional[str] = None
+        self.retrievers: list[Retriever] = list(retrievers) if retrievers else default_retrievers(embedder)
+        self._loaded: _Loaded | None = None
+        self._failed_target: str | None = None
         self._lock = threading.Lock()
 
     @property
-    def build_id(self) -> Optional[str]:
+    def build_id(self) -> str | None:
         loaded = self._loaded
         return loaded.build.build_id if loaded else None
 
@@ -312,7 +313,7 @@ class KnowledgeBase:
         log.info("index build %s loaded (%d chunks)", new.build.build_id, len(new.build.chunks))
         return True
 
-    def search(self, query: str, k: int) -> List[Hit]:
+    def search(self, query: str, k: int) -> list[Hit]:
         """The ``k`` best articles for ``query``, best first, each with its best chunk."""
         self.maybe_reload()
         loaded = self._require_loaded()
@@ -325,7 +326,7 @@ class KnowledgeBase:
         rankings = [retriever.search(query, everything) for retriever in loaded.retrievers]
         return _fuse(rankings, loaded.build.chunks, k)
 
-    def article(self, article_id: str, lang: str) -> Optional[Article]:
+    def article(self, article_id: str, lang: str) -> Article | None:
         """That language version of the article with today's figures, or None."""
         loaded = self._require_loaded()
         key = (article_id, lang, self.today())
@@ -334,12 +335,12 @@ class KnowledgeBase:
             loaded.rendered[key] = render_article(article, loaded.build.facts, key[2]) if article else None
         return loaded.rendered[key]
 
-    def article_ids(self, topic: Optional[str] = None) -> List[str]:
+    def article_ids(self, topic: str | None = None) -> list[str]:
         """Ids of all articles (of one topic), in a stable order."""
         articles = self._require_loaded().articles.values()
         return sorted({a.id for a in articles if topic is None or a.topic == topic})
 
-    def languages(self, article_id: str) -> Set[str]:
+    def languages(self, article_id: str) -> set[str]:
         """Languages the article exists in (empty when the id is unknown)."""
         return set(self._require_loaded().languages.get(article_id, ()))
 
@@ -351,7 +352,7 @@ class KnowledgeBase:
             )
         return loaded
 
-    def _read_link(self) -> Optional[str]:
+    def _read_link(self) -> str | None:
         try:
             return os.readlink(self.index_dir / CURRENT)
         except OSError:
@@ -360,25 +361,25 @@ class KnowledgeBase:
     def _open(self, target: str) -> _Loaded:
         build = open_build(self.index_dir / target, self.embedder)
         articles = {(a.id, a.lang): a for a in build.articles}
-        languages: Dict[str, Set[str]] = {}
+        languages: dict[str, set[str]] = {}
         for article_id, lang in articles:
             languages.setdefault(article_id, set()).add(lang)
         retrievers = [retriever.open(build) for retriever in self.retrievers]
         return _Loaded(target, build, retrievers, articles, languages)
 
 
-def _fuse(rankings: List[Ranking], chunks: Sequence[Chunk], k: int) -> List[Hit]:
+def _fuse(rankings: list[Ranking], chunks: Sequence[Chunk], k: int) -> list[Hit]:
     """Reciprocal-rank fusion of the rankings' per-article orders; the ``k`` best articles.
 
     An article's place in a ranking is that of its best chunk. Its hit shows the best chunk
     of the first ranking that has it; ties keep the first ranking's order.
     """
-    fused: Dict[str, float] = {}
-    best_row: Dict[str, int] = {}
-    leg_score: Dict[str, float] = {}
+    fused: dict[str, float] = {}
+    best_row: dict[str, int] = {}
+    leg_score: dict[str, float] = {}
     for ranking in rankings:
         place = 0
-        seen: Set[str] = set()
+        seen: set[str] = set()
         for row, score in ranking.rows:
             article_id = chunks[row].article_id
             if article_id in seen:
@@ -389,7 +390,7 @@ def _fuse(rankings: List[Ranking], chunks: Sequence[Chunk], k: int) -> List[Hit]
             leg_score.setdefault(article_id, score)
             fused[article_id] = fused.get(article_id, 0.0) + ranking.weight / (RRF_K + place)
     cosines = next((r.cosines for r in rankings if r.cosines is not None), None)
-    best_cosine: Dict[str, float] = {}
+    best_cosine: dict[str, float] = {}
     if cosines is not None:
         for row, chunk in enumerate(chunks):
             value = float(cosines[row])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any, Dict, List
+from typing import Any
 
 import numpy as np
 
@@ -17,7 +17,7 @@ def unit(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
-def vote(similarities: np.ndarray, labels: List[str], k: int, temperature: float) -> List[Dict[str, Any]]:
+def vote(similarities: np.ndarray, labels: list[str], k: int, temperature: float) -> list[dict[str, Any]]:
     """The intent ranking from one message's similarities to all training examples.
 
     The ``k`` nearest examples vote with weight ``exp(temperature * (similarity - best))``; each
@@ -27,7 +27,7 @@ def vote(similarities: np.ndarray, labels: List[str], k: int, temperature: float
         return []
     nearest = np.argsort(-similarities)[:k]
     best = similarities[nearest[0]]
-    weights: Dict[str, float] = defaultdict(float)
+    weights: dict[str, float] = defaultdict(float)
     for index in nearest:
         weights[labels[index]] += float(np.exp(temperature * (similarities[index] - best)))
     total = sum(weights.values())

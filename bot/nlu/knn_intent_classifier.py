@@ -15,7 +15,7 @@ DIET on the same vector; see docs/decisions/0004-nearest-neighbour-intents.md.
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -25,9 +25,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.shared.nlu.constants import (
     INTENT,
-    INTENT_NAME_KEY,
     INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
@@ -48,17 +46,17 @@ class E5KnnIntentClassifier(GraphComponent, IntentClassifier):
     """Intent by the vote of the nearest training examples (needs a dense sentence featurizer)."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {"k": 7, "temperature": 20.0}
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        vectors: Optional[np.ndarray] = None,
-        mean: Optional[np.ndarray] = None,
-        labels: Optional[List[str]] = None,
+        vectors: np.ndarray | None = None,
+        mean: np.ndarray | None = None,
+        labels: list[str] | None = None,
     ) -> None:
         self._config = {**self.get_default_config(), **config}
         self._model_storage = model_storage
@@ -68,12 +66,12 @@ class E5KnnIntentClassifier(GraphComponent, IntentClassifier):
         self._labels = labels or []
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "E5KnnIntentClassifier":
+    def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+               execution_context: ExecutionContext) -> E5KnnIntentClassifier:
         return cls(config, model_storage, resource)
 
     @staticmethod
-    def _sentence_vector(message: Message) -> Optional[np.ndarray]:
+    def _sentence_vector(message: Message) -> np.ndarray | None:
         _, sentence = message.get_dense_features(TEXT)
         if sentence is None:
             return None
@@ -100,8 +98,8 @@ class E5KnnIntentClassifier(GraphComponent, IntentClassifier):
         return self._resource
 
     @classmethod
-    def load(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-             execution_context: ExecutionContext, **kwargs: Any) -> "E5KnnIntentClassifier":
+    def load(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
+             execution_context: ExecutionContext, **kwargs: Any) -> E5KnnIntentClassifier:
         try:
             with model_storage.read_from(resource) as folder:
                 vectors = np.load(folder / _VECTORS)
@@ -112,7 +110,7 @@ class E5KnnIntentClassifier(GraphComponent, IntentClassifier):
             return cls(config, model_storage, resource)
         return cls(config, model_storage, resource, vectors, mean, labels)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             vector = self._sentence_vector(message)
             if vector is None or self._vectors is None or not self._labels:

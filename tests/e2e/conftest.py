@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.settings import PROJECT_ROOT, load_settings
+from bot.settings import load_settings
 from bot.supervisor import Stack, free_port
 from bot.training import model_path
 

@@ -9,20 +9,20 @@ exactly as if the process on the other side had died at that moment.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Callable, Optional
 
 import httpx
 
 #: hook(stage, method, path, request body, answer body or None) → None (forward) or a function to run.
-Hook = Callable[[str, str, str, bytes, Optional[bytes]], Optional[Callable[[], None]]]
+Hook = Callable[[str, str, str, bytes, bytes | None], Callable[[], None] | None]
 BEFORE, AFTER = "before", "after"
 
 
 class FaultProxy:
     def __init__(self, port: int, target: str):
         self.target = target.rstrip("/")
-        self.hook: Optional[Hook] = None
+        self.hook: Hook | None = None
         self.fired: list = []
         proxy = self
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Dict, Optional
 
 import pytest
 
@@ -62,7 +61,7 @@ def _write_article(knowledge_dir: Path, relative: str, text: str) -> Path:
 
 
 #: Three topics with distinct words, so even the hashing embedder tells them apart.
-SAMPLE_ARTICLES: Dict[str, str] = {
+SAMPLE_ARTICLES: dict[str, str] = {
     "residence/eu-blue-card.de.md": _article_text(
         body="## Voraussetzungen\nHochschulabschluss und Arbeitsvertrag mit Mindestgehalt.\n\n"
              "## Antrag\nDen Antrag stellen Sie bei der Ausländerbehörde.\n"),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import List, Optional
 
 from fastapi.testclient import TestClient
 
@@ -16,8 +15,8 @@ HARZ = "abh-harz"
 MAGDEBURG = "abh-magdeburg"
 
 
-def add_account(client: TestClient, email: str, offices: List[str], role: str = "counsellor",
-                active: bool = True, name: Optional[str] = None) -> int:
+def add_account(client: TestClient, email: str, offices: list[str], role: str = "counsellor",
+                active: bool = True, name: str | None = None) -> int:
     with client.app.state.session_factory() as db:
         account = Counsellor(email=email, name=name or email.split("@")[0].title(), role=role, active=active,
                              password_hash=hash_password(PASSWORD), failed_logins=0, offices=offices)

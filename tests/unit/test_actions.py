@@ -42,14 +42,14 @@ _{disclaimer}_
 """
 
 VERSIONS = {
-    "de": dict(title="Blaue Karte EU", summary="Die Blaue Karte EU ist für Fachkräfte mit Hochschulabschluss.",
-               disclaimer="Allgemeine Information, keine Rechtsberatung.",
-               heading1="Voraussetzungen", text1="Hochschulabschluss und Arbeitsvertrag mit Mindestgehalt.",
-               heading2="Gehaltsgrenze", text2="Blaue Karte Gehalt 2026: 50.700 Euro im Jahr."),
-    "en": dict(title="EU Blue Card", summary="The EU Blue Card is for skilled workers with a degree.",
-               disclaimer="General information, not legal advice.",
-               heading1="Requirements", text1="A university degree and a job contract with a minimum salary.",
-               heading2="Salary threshold", text2="Blue Card salary 2026: 50,700 euros a year."),
+    "de": {"title": "Blaue Karte EU", "summary": "Die Blaue Karte EU ist für Fachkräfte mit Hochschulabschluss.",
+           "disclaimer": "Allgemeine Information, keine Rechtsberatung.",
+           "heading1": "Voraussetzungen", "text1": "Hochschulabschluss und Arbeitsvertrag mit Mindestgehalt.",
+           "heading2": "Gehaltsgrenze", "text2": "Blaue Karte Gehalt 2026: 50.700 Euro im Jahr."},
+    "en": {"title": "EU Blue Card", "summary": "The EU Blue Card is for skilled workers with a degree.",
+           "disclaimer": "General information, not legal advice.",
+           "heading1": "Requirements", "text1": "A university degree and a job contract with a minimum salary.",
+           "heading2": "Salary threshold", "text2": "Blue Card salary 2026: 50,700 euros a year."},
 }
 
 

@@ -20,14 +20,14 @@ ADDRESS = "Friedensallee 25, 06406 Bernburg (Saale)"
 
 def office(**changes) -> Contact:
     """A fully confirmed office with two days of hours, a phone, an e-mail and a web page."""
-    values = dict(
-        id="test-office", name="Landkreis Test – Ausländerbehörde", kind="authority", topics=("residence",),
-        districts=("15089",), last_verified=dt.date(2026, 11, 24), address=(ADDRESS,),
-        opening_hours=(OpeningHours("tu", (("09:00", "12:00"), ("14:00", "18:00"))),
-                       OpeningHours("fr", (("09:00", "12:00"),), "by appointment")),
-        phone="+49 3471 684-1342", email="abh@example.org", web="https://example.org/abh",
-        sources=("https://example.org/abh",),
-    )
+    values = {
+        "id": "test-office", "name": "Landkreis Test – Ausländerbehörde", "kind": "authority", "topics": ("residence",),
+        "districts": ("15089",), "last_verified": dt.date(2026, 11, 24), "address": (ADDRESS,),
+        "opening_hours": (OpeningHours("tu", (("09:00", "12:00"), ("14:00", "18:00"))),
+                           OpeningHours("fr", (("09:00", "12:00"),), "by appointment")),
+        "phone": "+49 3471 684-1342", "email": "abh@example.org", "web": "https://example.org/abh",
+        "sources": ("https://example.org/abh",),
+    }
     values.update(changes)
     return Contact(**values)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 from pathlib import Path
-from typing import Dict
 
 import pytest
 
@@ -41,7 +40,7 @@ def knowledge(tmp_path) -> Path:
     return root
 
 
-def append_entry(knowledge: Path, **fields) -> Dict[str, int]:
+def append_entry(knowledge: Path, **fields) -> dict[str, int]:
     """Append VALID_ENTRY with ``fields`` changed (None drops one) to services.yml → line of each key."""
     path = knowledge / SERVICES
     text = path.read_text(encoding="utf-8").rstrip("\n") + "\n\n"

@@ -8,8 +8,13 @@ from pathlib import Path
 import pytest
 
 from bot.contacts.check import check_contacts
-from bot.contacts.directory import (CONTACT_FILES, ROUTING_IDS, ContactsError, find_responsible_contact,
-                                    load_directory)
+from bot.contacts.directory import (
+    CONTACT_FILES,
+    ROUTING_IDS,
+    ContactsError,
+    find_responsible_contact,
+    load_directory,
+)
 from bot.contacts.districts import DISTRICTS
 from bot.settings import PROJECT_ROOT
 

@@ -13,7 +13,14 @@ from api.main import create_app
 from api.models import AuditLog, CaseEvent, Counsellor, Escalation
 from bot.settings import load_settings
 from tests.unit.dashboard_factories import (
-    HARZ, MAGDEBURG, PASSWORD, add_account, add_case, csrf_of, login, page_csrf,
+    HARZ,
+    MAGDEBURG,
+    PASSWORD,
+    add_account,
+    add_case,
+    csrf_of,
+    login,
+    page_csrf,
 )
 
 

@@ -8,7 +8,7 @@ import asyncio
 import pytest
 from rasa_sdk.executor import ActionExecutor
 
-import actions.handoff as handoff
+from actions import handoff
 from bot import texts
 from bot.i18n import translate
 

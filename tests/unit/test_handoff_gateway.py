@@ -336,7 +336,7 @@ def test_of_two_counsellors_claiming_at_once_exactly_one_wins(client, stand_in):
 
 
 def test_the_loser_of_a_claim_sees_who_has_the_case(client, stand_in):
-    session, case_id, _ = claimed_case(client, stand_in)
+    _session, case_id, _ = claimed_case(client, stand_in)
     client.cookies.clear()
     add_account(client, "late@example.org", [HARZ], name="Spät")
     login(client, "late@example.org")

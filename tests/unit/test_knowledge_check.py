@@ -110,8 +110,8 @@ def test_unknown_topic(one_article, make_article):
     kdir = one_article(make_article(topic="housing"))
 
     assert report(kdir) == [
-        f"{DE}:3: topic: unknown topic 'housing' "
-        "(use one of recognition, residence, language_course, eu_employment, living, general)"
+        (f"{DE}:3: topic: unknown topic 'housing' "
+         "(use one of recognition, residence, language_course, eu_employment, living, general)")
     ]
 
 
@@ -119,8 +119,8 @@ def test_topic_must_match_its_folder(one_article, make_article):
     kdir = one_article(make_article(topic="recognition"))
 
     assert report(kdir) == [
-        f"{DE}:3: topic: 'recognition' does not match the folder 'residence' the file is in; "
-        "move it to articles/recognition/ or fix the topic"
+        (f"{DE}:3: topic: 'recognition' does not match the folder 'residence' the file is in; "
+         "move it to articles/recognition/ or fix the topic")
     ]
 
 
@@ -136,8 +136,8 @@ def test_id_must_be_lowercase_kebab(one_article, make_article):
     kdir = one_article(make_article(article_id="EU_Blue_Card"), relative="residence/EU_Blue_Card.de.md")
 
     assert report(kdir) == [
-        "knowledge/articles/residence/EU_Blue_Card.de.md:2: id: 'EU_Blue_Card' must be lowercase letters, "
-        "digits and hyphens, e.g. eu-blue-card"
+        ("knowledge/articles/residence/EU_Blue_Card.de.md:2: id: 'EU_Blue_Card' must be lowercase letters, "
+         "digits and hyphens, e.g. eu-blue-card")
     ]
 
 
@@ -146,8 +146,8 @@ def test_unsupported_language(one_article, make_article):
     kdir = one_article(make_article())
 
     assert report(kdir) == [
-        "knowledge/articles/residence/eu-blue-card.es.md: file name: unsupported language 'es' in "
-        "'eu-blue-card.es.md' (use one of de, en, ar, uk, ru, tr, pl, ro, fa, vi)"
+        ("knowledge/articles/residence/eu-blue-card.es.md: file name: unsupported language 'es' in "
+         "'eu-blue-card.es.md' (use one of de, en, ar, uk, ru, tr, pl, ro, fa, vi)")
     ]
 
 
@@ -156,8 +156,8 @@ def test_file_name_without_language(one_article, make_article):
     kdir = one_article(make_article())
 
     assert report(kdir) == [
-        "knowledge/articles/residence/eu-blue-card.md: file name: 'eu-blue-card.md' must be named "
-        "<id>.<language>.md, e.g. eu-blue-card.de.md"
+        ("knowledge/articles/residence/eu-blue-card.md: file name: 'eu-blue-card.md' must be named "
+         "<id>.<language>.md, e.g. eu-blue-card.de.md")
     ]
 
 
@@ -191,8 +191,8 @@ def test_source_url_must_be_a_full_web_address(one_article, make_article, url):
     kdir = one_article(make_article(url=f"'{url}'"))
 
     assert report(kdir) == [
-        f"{DE}:8: sources[0].url: {url!r} is not a valid web address "
-        "(use a full address starting with https:// or http://)"
+        (f"{DE}:8: sources[0].url: {url!r} is not a valid web address "
+         "(use a full address starting with https:// or http://)")
     ]
 
 
@@ -210,8 +210,8 @@ def test_regions_must_be_all_or_district_keys(one_article, make_article):
     kdir = one_article(make_article().replace("regions: all", "regions: [Halle]"))
 
     assert report(kdir) == [
-        f"{DE}:11: regions: 'Halle' is not a district key of Sachsen-Anhalt; "
-        "use 'all' or a list of 5-digit district keys, e.g. [15002, 15003]"
+        (f"{DE}:11: regions: 'Halle' is not a district key of Sachsen-Anhalt; "
+         "use 'all' or a list of 5-digit district keys, e.g. [15002, 15003]")
     ]
 
 
@@ -233,8 +233,8 @@ def test_two_german_files_with_the_same_id(one_article, make_article):
     kdir = one_article(make_article())
 
     assert report(kdir) == [
-        f"{DE}:2: id: 'eu-blue-card' in language 'de' is already used by "
-        f"{kdir}/articles/general/eu-blue-card.de.md; each id needs exactly one file per language"
+        (f"{DE}:2: id: 'eu-blue-card' in language 'de' is already used by "
+         f"{kdir}/articles/general/eu-blue-card.de.md; each id needs exactly one file per language")
     ]
 
 
@@ -242,8 +242,8 @@ def test_translation_without_german_original(one_article, make_article):
     kdir = one_article(make_article(lang="en", title="EU Blue Card"), relative="residence/eu-blue-card.en.md")
 
     assert report(kdir) == [
-        "knowledge/articles/residence/eu-blue-card.en.md:2: id: translation without a German original: "
-        "add eu-blue-card.de.md (the German version is required)"
+        ("knowledge/articles/residence/eu-blue-card.en.md:2: id: translation without a German original: "
+         "add eu-blue-card.de.md (the German version is required)")
     ]
 
 
@@ -252,8 +252,8 @@ def test_translation_in_another_folder_than_the_original(one_article, make_artic
     kdir = one_article(make_article())
 
     assert report(kdir) == [
-        "knowledge/articles/general/eu-blue-card.en.md:3: topic: translation is in folder 'general' but the "
-        "German original is in 'residence'; keep all versions in one folder"
+        ("knowledge/articles/general/eu-blue-card.en.md:3: topic: translation is in folder 'general' but the "
+         "German original is in 'residence'; keep all versions in one folder")
     ]
 
 
@@ -311,8 +311,8 @@ def test_article_a_year_past_review_after_is_an_error(one_article):
 
     assert report(kdir, today=dt.date(2027, 12, 31)) == []  # exactly 365 days: still a warning
     assert report(kdir, today=dt.date(2028, 1, 1)) == [
-        f"{DE}:10: review_after: review was due on 2026-12-31, more than 365 days ago; "
-        "check the facts, then update last_reviewed and review_after"
+        (f"{DE}:10: review_after: review was due on 2026-12-31, more than 365 days ago; "
+         "check the facts, then update last_reviewed and review_after")
     ]
 
 

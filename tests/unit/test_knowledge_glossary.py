@@ -1,7 +1,6 @@
 """The glossary check: a legal term a translation uses must also be given in German."""
 
 import datetime as dt
-import textwrap
 
 import pytest
 
@@ -81,9 +80,9 @@ def test_term_missing_in_the_text_names_the_line_of_its_first_mention(write):
 
     # line 16 is the heading, which also mentions the card; the report names the first line of text
     assert errors(kdir) == [
-        "knowledge/articles/residence/eu-blue-card.en.md:18: body: 'Blue Card' is the legal term "
-        "'Blaue Karte EU', which is not given in German in the body; write '(Blaue Karte EU)' after its "
-        "first mention (see glossary.yml)"
+        ("knowledge/articles/residence/eu-blue-card.en.md:18: body: 'Blue Card' is the legal term "
+         "'Blaue Karte EU', which is not given in German in the body; write '(Blaue Karte EU)' after its "
+         "first mention (see glossary.yml)")
     ]
 
 
@@ -201,8 +200,8 @@ def test_a_glossary_without_terms_is_an_error(kdir):
     (kdir / GLOSSARY_FILE).write_text("- de: Visum\n", encoding="utf-8")
 
     assert glossary_errors(kdir) == [
-        "knowledge/glossary.yml:1: terms: the file must have a list 'terms:' with one '- de: ...' entry "
-        "per German term"
+        ("knowledge/glossary.yml:1: terms: the file must have a list 'terms:' with one '- de: ...' entry "
+         "per German term")
     ]
 
 

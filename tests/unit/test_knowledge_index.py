@@ -79,7 +79,7 @@ def test_model_embedder_loads_nothing_until_warm_up(tmp_path):
     with pytest.raises(ModelNotFoundError, match="build-model"):
         embedder.warm_up()
     with pytest.raises(ModelNotFoundError):
-        embedder.name
+        _ = embedder.name
 
 
 def test_model_embedder_name_changes_with_the_model_config(tmp_path):
@@ -269,7 +269,7 @@ def test_forced_rebuild_of_unchanged_content_embeds_nothing(knowledge_dir, index
 
 
 def test_the_cache_drops_texts_no_longer_used(knowledge_dir, index_dir, write_article, make_article):
-    from bot.knowledge.index import cache_path, _read_cache
+    from bot.knowledge.index import _read_cache, cache_path
 
     embedder = CountingEmbedder()
     build(knowledge_dir, index_dir, embedder)

@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 
 import bot.knowledge.search as search_module
+from bot.knowledge.chunking import Chunk
 from bot.knowledge.embedder import HashingEmbedder
 from bot.knowledge.index import build_index, point_current_at
-from bot.knowledge.chunking import Chunk
 from bot.knowledge.search import (
     RRF_K,
     SUMMARY_WEIGHT,
@@ -203,7 +203,7 @@ def test_searches_during_build_swaps_all_succeed(kb, knowledge_dir, index_dir, h
         while not stop.is_set():
             try:
                 assert kb.search("Blaue Karte Antrag", k=2)
-            except Exception as exc:  # collected: an assertion in a thread would be lost
+            except Exception as exc:  # noqa: BLE001 - collected: an assertion in a thread would be lost
                 errors.append(exc)
 
     threads = [threading.Thread(target=keep_searching) for _ in range(3)]

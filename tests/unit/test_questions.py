@@ -1,7 +1,6 @@
 """The labelled questions that benchmarks/retrieval.py measures retrieval on are usable."""
 
 from collections import Counter
-from pathlib import Path
 
 import pytest
 import yaml

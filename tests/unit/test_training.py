@@ -1,7 +1,7 @@
 import shutil
 
-from bot.training import TRAINING_INPUTS, inputs_hash
 from bot.settings import PROJECT_ROOT
+from bot.training import TRAINING_INPUTS, inputs_hash
 
 
 def copy_inputs(target):
