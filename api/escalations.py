@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from api import case_events, mail
+from api import case_events, content_gaps, mail
 from api.models import OPEN_STATUSES, ChatSession, Escalation, utcnow
 from bot import SUPPORTED_LANGUAGES
 from bot.contacts.districts import is_district_code
@@ -107,6 +107,8 @@ def record(db: Session, session_id: str, request: EscalationRequest) -> tuple[Es
             raise
         return found, False
     case_events.add(db, session_id=session_id, sender="system", action="created", escalation=escalation)
+    # For the content-gap page: the person's words, scrubbed, linked to no case.
+    content_gaps.record(db, "handoff", request.summary_user, request.lang, topic=request.topic)
     db.commit()
     logger.info("escalation %s recorded for %s (district %s, urgent %s)", escalation.id, request.contact_id,
                 request.district_code or "-", request.urgent)

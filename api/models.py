@@ -262,3 +262,26 @@ class AuditLog(Base):
     escalation_id: Mapped[str | None] = mapped_column(String(32), nullable=True, index=True)
     #: Another account the action was about (created, disabled, reset).
     target_counsellor_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+#: Why a question is on the content-gap page (or, for "helpful", only counted).
+SIGNAL_KINDS = ("refused", "handoff", "not_helpful", "helpful")
+
+
+class ContentSignal(Base):
+    """A question the bot could not answer well, for staff deciding what to write next.
+
+    Minimal and unlinkable: no session id, no person; the question is scrubbed of personal data
+    (api.scrub) and kept ``feedback_retention_days`` (api.retention). "helpful" rows keep no question.
+    """
+
+    __tablename__ = "content_signals"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), index=True)
+    #: The article the answer showed (None for a refusal).
+    article_id: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    lang: Mapped[str | None] = mapped_column(String(8), nullable=True)
+    topic: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    question: Mapped[str | None] = mapped_column(Text, nullable=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)

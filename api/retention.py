@@ -4,7 +4,8 @@ The daily purge (``python -m bot purge``, and ``run_daily_purge`` in the gateway
 - cases closed more than ``escalation_retention_days`` ago, and any case older than that
   (the consent question promises that period), with their conversations;
 - conversations without a case whose last message is older than ``session_retention_days``
-  (the widget's privacy notice promises that period).
+  (the widget's privacy notice promises that period);
+- content-gap questions and "did this help?" marks older than ``feedback_retention_days``.
 A case takes with it its notes, messages, read marks and the e-mail address the person left for notices.
 Only ids and counts are logged, never conversation text.
 """
@@ -21,7 +22,7 @@ from sqlalchemy.orm import Session
 from api import fanout
 from api.audit import audit
 from api.db import make_engine, make_session_factory
-from api.models import CaseEvent, CaseNote, CaseRead, ChatSession, Escalation, utcnow
+from api.models import CaseEvent, CaseNote, CaseRead, ChatSession, ContentSignal, Escalation, utcnow
 from api.tracker_store import delete_conversation
 from bot.settings import Settings
 
@@ -107,8 +108,23 @@ def purge_idle_sessions(settings: Settings, now: dt.datetime | None = None) -> i
     return len(idle)
 
 
+def purge_content_signals(settings: Settings, now: dt.datetime | None = None) -> int:
+    """Delete content-gap questions and feedback older than ``feedback_retention_days``."""
+    cutoff = (now or utcnow()) - dt.timedelta(days=settings.feedback_retention_days)
+    engine = make_engine(settings.database_url)
+    try:
+        with make_session_factory(engine)() as db:
+            deleted = db.execute(delete(ContentSignal).where(ContentSignal.created_at < cutoff)).rowcount
+            db.commit()
+    finally:
+        engine.dispose()
+    logger.info("retention purge deleted %d content-gap question(s) and feedback mark(s)", deleted)
+    return deleted
+
+
 def purge(settings: Settings, now: dt.datetime | None = None) -> tuple:
-    """Both purges; (cases deleted, idle conversations deleted)."""
+    """Every purge; (cases deleted, idle conversations deleted). Content-gap rows go too (logged)."""
+    purge_content_signals(settings, now)
     return purge_expired_cases(settings, now), purge_idle_sessions(settings, now)
 
 

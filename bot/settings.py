@@ -65,6 +65,9 @@ class Settings:
     #: A closed case is deleted this many days after it was closed, with its conversation, notes
     #: and replies (``python -m bot purge``; the gateway also runs it daily).
     escalation_retention_days: int = 90
+    #: Days a question the bot could not answer well (refused, passed on, "did not help"; scrubbed
+    #: of personal data, linked to no conversation) stays on the content-gap page.
+    feedback_retention_days: int = 180
 
     # --- counsellor dashboard (/dashboard) ------------------------------------------------
     #: 1 marks the dashboard's cookies Secure on every request (set it behind a TLS proxy that

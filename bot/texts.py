@@ -438,3 +438,13 @@ FACT_EXPIRED_ON = N_(
 )
 #: In brackets after a figure that applies only from a later day.
 FACT_APPLIES_FROM = N_("applies from {date}")
+
+# --- "Did this help?" under an answer, and the content-gap loop (api/routes/feedback.py) ---------
+WIDGET_HELPED_QUESTION = N_("Did this help?")
+WIDGET_HELPED_YES = N_("Yes, it helped")
+WIDGET_HELPED_NO = N_("No, it did not help")
+WIDGET_HELPED_THANKS = N_("Thank you for telling us.")
+WIDGET_NOT_HELPED = N_(
+    "Thank you for telling us. We use it to improve our answers. A counsellor can answer your question "
+    "personally."
+)

@@ -11,6 +11,7 @@ from api.routes import (
     dashboard_case,
     dashboard_live,
     events,
+    feedback,
     followup,
     health,
     sessions,
@@ -22,6 +23,7 @@ api_router.include_router(sessions.router)
 api_router.include_router(events.router)
 api_router.include_router(followup.router)
 api_router.include_router(chat.router)
+api_router.include_router(feedback.router)
 api_router.include_router(widget.router)
 
 root_router = APIRouter()

@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from api import escalations, human
+from api import content_gaps, escalations, human
 from api.deps import (
     AuthorizationHeader,
     EngineDep,
@@ -116,6 +116,12 @@ def _language_message(request: LanguageRequest, lang: str, locales_dir) -> dict[
     return {"text": text, "buttons": buttons, "sources": [], "contact": None}
 
 
+def _record_refusal(db: Session, text: str, lang: str, response: dict[str, Any]) -> None:
+    """The question the bot could not answer, scrubbed and linked to no session (api.content_gaps)."""
+    content_gaps.record(db, "refused", text, lang, topic=(response.get("meta") or {}).get("topic"))
+    db.commit()
+
+
 @router.post("/chat", response_model=ChatResponse)
 async def chat(
     body: ChatRequest,
@@ -177,6 +183,8 @@ async def chat(
     engine_ms = (time.perf_counter() - started) * 1000
     logger.info("chat lang=%s replies=%d engine_ms=%.0f", lang, len(replies), engine_ms)
     response = build_chat_response(session.id, lang, replies, settings.locales_dir)
+    if content_gaps.refused_turn(text, response):
+        await run_in_threadpool(_record_refusal, db, text, lang, response)
     if wish:
         # A wish for a language with a question: confirm it, then answer in it.
         response["messages"].insert(0, _language_message(wish, lang, settings.locales_dir))
