@@ -64,6 +64,13 @@ WIDGET_TEXTS = {
     "email_stop": texts.WIDGET_EMAIL_STOP,
     "email_stopped": texts.WIDGET_EMAIL_STOPPED,
     "restored": texts.WIDGET_RESTORED,
+    # "Did this help?" under an answer
+    "helped_question": texts.WIDGET_HELPED_QUESTION,
+    "helped_yes": texts.WIDGET_HELPED_YES,
+    "helped_no": texts.WIDGET_HELPED_NO,
+    "helped_thanks": texts.WIDGET_HELPED_THANKS,
+    "not_helped": texts.WIDGET_NOT_HELPED,
+    "talk_to_person": texts.BUTTON_TALK_TO_PERSON,
 }
 
 #: Placeholders the widget fills in itself (the server cannot know the values).

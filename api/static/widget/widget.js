@@ -409,7 +409,54 @@
         choices.appendChild(pick);
       });
     }
+    if (item.feedback) node.appendChild(renderFeedback(item));
     return node;
+  }
+
+  // "Did this help? yes / no" under an answer from an article; "no" offers a person. The answer to
+  // the question is kept on the item, so the buttons do not come back after a reload.
+  function renderFeedback(item) {
+    var box = el("div", "feedback");
+    var done = item.feedback.done;
+    if (!done) {
+      var group = box.appendChild(el("div", "choices"));
+      group.setAttribute("role", "group");
+      var question = group.appendChild(el("p", "feedback-question", texts.helped_question));
+      question.id = "sa-feedback-" + Math.random().toString(36).slice(2);
+      group.setAttribute("aria-labelledby", question.id);
+      [["yes", texts.helped_yes], ["no", texts.helped_no]].forEach(function (answer) {
+        var pick = button("choice feedback-" + answer[0], function () { giveFeedback(item, box, answer[0]); });
+        pick.textContent = answer[1];
+        group.appendChild(pick);
+      });
+      return box;
+    }
+    box.appendChild(el("p", "feedback-thanks", done === "yes" ? texts.helped_thanks : texts.not_helped));
+    if (done === "no" && !state.human) {
+      var person = box.appendChild(el("div", "choices"));
+      var ask = button("choice feedback-person", function () {
+        send("/request_human", texts.talk_to_person, false);
+      });
+      ask.textContent = texts.talk_to_person;
+      person.appendChild(ask);
+    }
+    return box;
+  }
+
+  function giveFeedback(item, box, answer) {
+    if (!state.session || item.feedback.done) return;
+    item.feedback.done = answer;
+    save();
+    var next = renderFeedback(item);
+    box.replaceWith(next);
+    var focus = next.querySelector("button") || next.querySelector("p");
+    if (focus && focus.tagName === "P") focus.tabIndex = -1;
+    if (focus) focus.focus();
+    announce(answer === "yes" ? texts.helped_thanks : texts.not_helped);
+    var body = { session_id: state.session.session_id, article_id: item.feedback.article, helpful: answer === "yes" };
+    if (item.feedback.question) body.question = item.feedback.question;
+    // A lost mark is no reason to bother the person: the thanks stay either way.
+    call("POST", "feedback", body).catch(function () {});
   }
 
   function show(item, persist) {
@@ -504,10 +551,15 @@
         var reply = result.data;
         var handoff = (reply.meta || {}).handoff || {};
         setHuman(handoff.human || null);
-        reply.messages.forEach(function (message) {
+        if (typed) state.lastQuestion = shown;
+        var shownArticles = (reply.meta || {}).articles || [];
+        reply.messages.forEach(function (message, n) {
+          var last = n === reply.messages.length - 1;
           show({
             kind: "bot", lang: reply.lang, dir: reply.dir, text: message.text, buttons: message.buttons,
             sources: message.sources, contact: message.contact,
+            feedback: last && shownArticles.length && !state.human
+              ? { article: shownArticles[0], question: state.lastQuestion || null, done: null } : null,
           }, true);
         });
         // Start reading at the question, not at the end of a long answer.
