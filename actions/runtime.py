@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 
 from bot.settings import Settings, load_settings
 
+logger = logging.getLogger(__name__)
 _lock = threading.Lock()
 _settings: Settings | None = None
 _embedder = None
@@ -48,6 +50,28 @@ def use_knowledge_base(kb) -> None:
     global _knowledge_base
     with _lock:
         _knowledge_base = kb
+
+
+_reloader = None
+
+
+def start_live_reload():
+    """Watch the knowledge folder and take saved edits live (bot/knowledge/live.py); the reloader."""
+    global _reloader
+    from bot.knowledge.live import LiveReloader
+
+    def swap_in() -> None:
+        try:
+            knowledge_base().maybe_reload()
+        except Exception as exc:  # noqa: BLE001 - no usable build yet: /ready keeps saying why
+            logger.warning("new index build not loaded: %s", exc)
+
+    with _lock:
+        if _reloader is None:
+            _reloader = LiveReloader(settings().knowledge_dir, settings().index_dir, _get_embedder(),
+                                     today=settings().current_date, on_built=swap_in)
+            _reloader.start()
+    return _reloader
 
 
 def warm_up() -> None:

@@ -49,6 +49,11 @@ def main(argv=None) -> None:
     except Exception as exc:  # noqa: BLE001
         # Keep serving (smalltalk works, /ready says why); the index may appear later.
         logger.warning("knowledge base not loaded at start-up: %s", exc)
+    if runtime.settings().knowledge_watch:
+        try:
+            runtime.start_live_reload()
+        except Exception as exc:  # noqa: BLE001 - answering matters more than watching
+            logger.warning("knowledge folder not watched (edits need a restart): %s", exc)
     app = build_app()
     app.run(host=args.host, port=args.port, single_process=True, access_log=False, motd=False)
 

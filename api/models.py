@@ -111,7 +111,7 @@ class Escalation(Base):
 
 
 #: Dashboard roles: a counsellor sees the cases of their offices, an admin sees all and manages accounts.
-ROLES = ("counsellor", "admin")
+ROLES = ("counsellor", "admin", "staff")
 
 
 class Counsellor(Base):
@@ -141,6 +141,11 @@ class Counsellor(Base):
     @property
     def is_admin(self) -> bool:
         return self.role == "admin"
+
+    @property
+    def may_edit_content(self) -> bool:
+        """Staff (content editors) and admins see the knowledge and content-gap pages."""
+        return self.role in ("staff", "admin")
 
 
 class DashboardSession(Base):

@@ -120,6 +120,9 @@ class Settings:
     #: on 1 January 2027?"); every process started by the supervisor inherits it. It does not
     #: move any other clock (sessions, rate limits, retention keep the real time).
     today: dt.date | None = None
+    #: 1: the action server watches ``knowledge_dir`` and takes a staff member's saved edit live
+    #: within seconds when `check` passes (bot/knowledge/live.py); 0: only `make index` + restart.
+    knowledge_watch: int = 1
 
     # --- mode --------------------------------------------------------------------------
     #: "development" allows the built-in demo secrets; anything else refuses them.

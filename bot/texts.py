@@ -448,3 +448,5 @@ WIDGET_NOT_HELPED = N_(
     "Thank you for telling us. We use it to improve our answers. A counsellor can answer your question "
     "personally."
 )
+#: The role of staff who keep knowledge/ (the content-gap and knowledge pages, no cases).
+DASHBOARD_ROLE_STAFF = N_("Content editor")

@@ -15,6 +15,7 @@ from api.routes import (
     followup,
     health,
     sessions,
+    staff,
     widget,
 )
 
@@ -35,3 +36,4 @@ dashboard_router.include_router(dashboard.router)
 dashboard_router.include_router(dashboard_case.router)
 dashboard_router.include_router(dashboard_live.router)
 dashboard_router.include_router(dashboard_admin.router)
+dashboard_router.include_router(staff.router)

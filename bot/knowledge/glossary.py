@@ -17,6 +17,7 @@ compared without short vowels, and ي ك and ی ک count as the same letter.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -339,11 +340,36 @@ def check_glossary_terms(knowledge_dir: Path, versions_by_id: Mapping[str, Mappi
     glossary, problems = read_glossary(knowledge_dir)
     if glossary is None or not glossary.terms:
         return problems
+    memo = _memo_for(knowledge_dir)
     for versions in versions_by_id.values():
         original = versions.get(GERMAN)
         if original is None or original.article is None:
             continue
         for lang, parsed in versions.items():
             if lang != GERMAN and parsed.article is not None:
-                problems.extend(check_translation(original, parsed, glossary.terms))
+                key = (original.path, _file_key(original.path), parsed.path, _file_key(parsed.path))
+                if key not in memo:
+                    memo[key] = check_translation(original, parsed, glossary.terms)
+                problems.extend(memo[key])
     return problems
+
+
+#: Per glossary (by its bytes): (German file, its bytes' hash, translation, its hash) -> problems. A
+#: long-running process (the action server's live reload) checks again only the pairs that changed.
+_MEMO: dict[tuple, dict] = {}
+
+
+def _file_key(path: Path) -> str:
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _memo_for(knowledge_dir: Path) -> dict:
+    glossary_key = (str(Path(knowledge_dir).resolve()), _file_key(Path(knowledge_dir) / GLOSSARY_FILE))
+    if glossary_key not in _MEMO:
+        for stale in [k for k in _MEMO if k[0] == glossary_key[0]]:
+            del _MEMO[stale]
+        _MEMO[glossary_key] = {}
+    return _MEMO[glossary_key]
