@@ -247,13 +247,9 @@ def serve(var_dir: Path, model: Path, port: int, engine_token: str) -> int:
 
 
 @contextlib.contextmanager
-def gateway_for_benchmark(url: str | None = None, model: Path | None = None) -> Iterator[str]:
-    """The gateway a benchmark talks to: ``url`` as given, or a whole stack started on free
-    ports for the run (var/'s models and index read-only, no rate limit to speak of, data in a
-    temporary folder) and stopped afterwards."""
-    if url:
-        yield url
-        return
+def benchmark_stack(model: Path | None = None) -> Iterator[Stack]:
+    """A whole stack started on free ports for a benchmark run (var/'s models and index
+    read-only, no rate limit to speak of, data in a temporary folder), ready, stopped afterwards."""
     from bot.settings import load_settings
     from bot.training import model_path
 
@@ -268,6 +264,16 @@ def gateway_for_benchmark(url: str | None = None, model: Path | None = None) -> 
     stack.start()
     try:
         stack.wait_ready()
-        yield stack.gateway_url
+        yield stack
     finally:
         stack.stop()
+
+
+@contextlib.contextmanager
+def gateway_for_benchmark(url: str | None = None, model: Path | None = None) -> Iterator[str]:
+    """The gateway a benchmark talks to: ``url`` as given, or a ``benchmark_stack``'s."""
+    if url:
+        yield url
+        return
+    with benchmark_stack(model) as stack:
+        yield stack.gateway_url
