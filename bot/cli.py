@@ -2,7 +2,7 @@
 
 Each command is one ``_add_<name>`` function that registers its arguments and a
 ``run_<name>(args, settings) -> exit code`` function; add new ones to ``_COMMANDS``.
-Heavy imports (faiss, torch) happen inside the command that needs them.
+Heavy imports (torch) happen inside the command that needs them.
 """
 
 from __future__ import annotations

@@ -1,10 +1,14 @@
-"""Build the FAISS index from the articles, swap it in atomically, and read builds back.
+"""Build the search index from the articles, swap it in atomically, and read builds back.
 
-Layout: ``index_dir/<build_id>/{index.faiss, chunks.jsonl, articles.json, facts.json,
-manifest.json}``; ``index_dir/current`` is a relative symlink to the build in use. Row i of the
-FAISS index is line i of chunks.jsonl. articles.json carries every article-language in full
-(``{{fact:…}}`` references as written) and facts.json every fact, so the action server needs
-no access to ``knowledge/`` and renders each answer's figures for the day it answers.
+Layout: ``index_dir/<build_id>/{vectors.npy, chunks.jsonl, articles.json, facts.json,
+manifest.json}``; ``index_dir/current`` is a relative symlink to the build in use. Row i of
+vectors.npy (float32, one L2-normalised e5 passage vector per chunk) is line i of chunks.jsonl.
+A plain array file, no FAISS: a few thousand chunks are searched exactly by one matrix product
+(bot.knowledge.search), which FAISS would only wrap.
+
+articles.json carries every article-language in full (``{{fact:…}}`` references as written)
+and facts.json every fact, so the action server needs no access to ``knowledge/`` and renders
+each answer's figures for the day it answers.
 
 The chunks are embedded with the figures as they are on the day of the build, so a figure is
 findable by its value; the content hash includes which value of each fact applies on that
@@ -30,7 +34,6 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import faiss
 import numpy as np
 
 from bot.knowledge.articles import Article, article_files, load_articles
@@ -42,7 +45,7 @@ from bot.knowledge.rendering import render_article
 from bot.validation.problem import Problem
 
 CURRENT = "current"
-INDEX_FILE = "index.faiss"
+VECTORS_FILE = "vectors.npy"
 CHUNKS_FILE = "chunks.jsonl"
 ARTICLES_FILE = "articles.json"
 FACTS_FILE = "facts.json"
@@ -88,7 +91,8 @@ class StoredBuild:
     build_id: str
     path: Path
     manifest: dict
-    index: faiss.Index
+    #: (chunks, dim) float32, row i = chunk i.
+    vectors: np.ndarray
     chunks: list[Chunk]
     articles: list[Article]
     #: Empty for a build made before facts existed.
@@ -218,7 +222,7 @@ def open_build(build_dir: Path, embedder: Embedder | None = None) -> StoredBuild
     if missing:
         raise BrokenBuildError(f"{build_dir.name}: {MANIFEST_FILE} lacks {', '.join(missing)}")
     try:
-        index = faiss.read_index(str(build_dir / INDEX_FILE))
+        vectors = np.load(build_dir / VECTORS_FILE, allow_pickle=False)
         with open(build_dir / CHUNKS_FILE, encoding="utf-8") as handle:
             chunks = [Chunk(**json.loads(line)) for line in handle if line.strip()]
         articles = [
@@ -228,17 +232,21 @@ def open_build(build_dir: Path, embedder: Embedder | None = None) -> StoredBuild
         facts = FactBook()
         if (build_dir / FACTS_FILE).exists():
             facts = FactBook.from_json(json.loads((build_dir / FACTS_FILE).read_text(encoding="utf-8")))
-    except (OSError, ValueError, TypeError, KeyError, RuntimeError, ArithmeticError) as exc:
-        # faiss reports a truncated or corrupt file as RuntimeError.
+    except (OSError, ValueError, TypeError, KeyError, EOFError, ArithmeticError) as exc:
         raise BrokenBuildError(f"{build_dir.name}: cannot read the build files ({exc})") from exc
     problems = []
-    if not (index.ntotal == len(chunks) == manifest["chunk_count"]):
+    if vectors.ndim != 2 or vectors.dtype != np.float32:
+        raise BrokenBuildError(f"{build_dir.name}: {VECTORS_FILE} is not a float32 matrix "
+                               f"({vectors.dtype}, shape {vectors.shape})")
+    if not (len(vectors) == len(chunks) == manifest["chunk_count"]):
         problems.append(
-            f"index has {index.ntotal} vectors, chunks.jsonl {len(chunks)} chunks, "
+            f"index has {len(vectors)} vectors, chunks.jsonl {len(chunks)} chunks, "
             f"manifest says {manifest['chunk_count']}"
         )
-    if index.d != manifest["dim"]:
-        problems.append(f"index dimension {index.d} differs from the manifest's {manifest['dim']}")
+    if vectors.shape[1] != manifest["dim"]:
+        problems.append(f"index dimension {vectors.shape[1]} differs from the manifest's {manifest['dim']}")
+    if not np.isfinite(vectors).all():
+        problems.append(f"{VECTORS_FILE} holds values that are not finite")
     if embedder is not None:
         if embedder.name != manifest["embedder"]:
             problems.append(f"built with embedder {manifest['embedder']}, this process uses {embedder.name}")
@@ -246,7 +254,7 @@ def open_build(build_dir: Path, embedder: Embedder | None = None) -> StoredBuild
             problems.append(f"manifest dimension {manifest['dim']} differs from the embedder's {embedder.dim}")
     if problems:
         raise BrokenBuildError(f"{build_dir.name}: " + "; ".join(problems))
-    return StoredBuild(manifest["build_id"], build_dir, manifest, index, chunks, articles, facts)
+    return StoredBuild(manifest["build_id"], build_dir, manifest, vectors, chunks, articles, facts)
 
 
 def cache_path(index_dir: Path, embedder: Embedder, cache_dir: Path | None = None) -> Path:
@@ -267,8 +275,7 @@ def embed_with_cache(
     keys = [_text_key(text) for text in texts]
     cached = _read_cache(path, embedder.dim)
     if previous is not None and previous.manifest["embedder"] == embedder.name and previous.chunks:
-        stored_vectors = previous.index.reconstruct_n(0, len(previous.chunks))
-        for chunk, vector in zip(previous.chunks, stored_vectors):
+        for chunk, vector in zip(previous.chunks, previous.vectors):
             cached.setdefault(_text_key(chunk.text), vector)
     missing: dict[str, str] = {}
     for key, text in zip(keys, texts):
@@ -354,9 +361,7 @@ def _write_build(
     knowledge_dir: Path,
 ) -> None:
     # Vectors are L2-normalised, so inner product = cosine similarity.
-    index = faiss.IndexFlatIP(embedder.dim)
-    index.add(vectors)
-    faiss.write_index(index, str(folder / INDEX_FILE))
+    np.save(folder / VECTORS_FILE, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
     with open(folder / CHUNKS_FILE, "w", encoding="utf-8") as handle:
         handle.writelines(json.dumps(chunk.to_dict(), ensure_ascii=False) + "\n" for chunk in chunks)
     (folder / ARTICLES_FILE).write_text(

@@ -122,10 +122,7 @@ class _OpenDense:
     def __init__(self, config: DenseRetriever, build: StoredBuild):
         self._embedder = config.embedder
         self._summary_weight = config.summary_weight
-        try:
-            self._vectors = build.index.reconstruct_n(0, build.index.ntotal)
-        except RuntimeError as exc:
-            raise BrokenBuildError(f"{build.build_id}: cannot read the vectors back ({exc})") from exc
+        self._vectors = build.vectors
         self._ranking_vectors = self._vectors
         if config.balance_languages:
             offsets = language_offsets(self._vectors, build.chunks)

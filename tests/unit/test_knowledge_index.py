@@ -143,7 +143,7 @@ def test_stored_vectors_are_the_embedded_chunks(knowledge_dir, index_dir, hashin
     row = [c.chunk_id for c in stored.chunks].index("integration-course.de#1")
 
     expected = hashing_embedder.encode_passages([stored.chunks[row].text])[0]
-    assert np.allclose(stored.index.reconstruct(row), expected)
+    assert np.allclose(stored.vectors[row], expected)
 
 
 def test_unchanged_content_is_not_built_again(knowledge_dir, index_dir, hashing_embedder):
@@ -187,7 +187,7 @@ def test_another_embedder_means_a_new_build(knowledge_dir, index_dir, hashing_em
 
 def test_a_broken_current_build_is_replaced_even_if_content_is_unchanged(knowledge_dir, index_dir, hashing_embedder):
     first = build(knowledge_dir, index_dir, hashing_embedder)
-    (first.path / "index.faiss").write_bytes(b"broken")
+    (first.path / "vectors.npy").write_bytes(b"broken")
 
     second = build(knowledge_dir, index_dir, hashing_embedder)
 
@@ -232,7 +232,7 @@ class CountingEmbedder(HashingEmbedder):
 
 def stored_vectors(result, embedder):
     stored = open_build(result.path, embedder)
-    return {c.chunk_id: stored.index.reconstruct(row) for row, c in enumerate(stored.chunks)}
+    return {c.chunk_id: stored.vectors[row] for row, c in enumerate(stored.chunks)}
 
 
 def test_a_rebuild_embeds_only_the_chunks_whose_text_changed(knowledge_dir, index_dir, write_article, make_article):
@@ -307,7 +307,7 @@ def test_without_cache_or_previous_build_everything_is_embedded(knowledge_dir, i
     embedder = CountingEmbedder()
     first = build(knowledge_dir, index_dir, embedder)
     cache_path(index_dir, embedder).unlink()
-    (first.path / "index.faiss").write_bytes(b"broken")
+    (first.path / "vectors.npy").write_bytes(b"broken")
     embedder.encoded.clear()
 
     again = build(knowledge_dir, index_dir, embedder)

@@ -130,8 +130,8 @@ def test_maybe_reload_does_nothing_while_current_is_unchanged(kb, monkeypatch):
 
 
 def broken_by_truncated_index(path):
-    data = (path / "index.faiss").read_bytes()
-    (path / "index.faiss").write_bytes(data[: len(data) // 2])
+    data = (path / "vectors.npy").read_bytes()
+    (path / "vectors.npy").write_bytes(data[: len(data) // 2])
 
 
 def broken_by_wrong_dim(path):
@@ -360,7 +360,7 @@ def test_an_article_in_german_only_is_not_beaten_by_translations_sharing_the_que
 
 def test_language_offsets_need_enough_translated_articles(kb):
     build_ = kb._loaded.build
-    vectors = build_.index.reconstruct_n(0, build_.index.ntotal)
+    vectors = build_.vectors
 
     assert language_offsets(vectors, build_.chunks) == {}  # English: one article only
 
