@@ -222,7 +222,7 @@ def open_build(build_dir: Path, embedder: Embedder | None = None) -> StoredBuild
     if missing:
         raise BrokenBuildError(f"{build_dir.name}: {MANIFEST_FILE} lacks {', '.join(missing)}")
     try:
-        vectors = np.load(build_dir / VECTORS_FILE, allow_pickle=False)
+        vectors = _read_vectors(build_dir)
         with open(build_dir / CHUNKS_FILE, encoding="utf-8") as handle:
             chunks = [Chunk(**json.loads(line)) for line in handle if line.strip()]
         articles = [
@@ -255,6 +255,24 @@ def open_build(build_dir: Path, embedder: Embedder | None = None) -> StoredBuild
     if problems:
         raise BrokenBuildError(f"{build_dir.name}: " + "; ".join(problems))
     return StoredBuild(manifest["build_id"], build_dir, manifest, vectors, chunks, articles, facts)
+
+
+#: What builds made before 2026-12-07 hold instead of vectors.npy; still read, never written.
+LEGACY_FAISS_FILE = "index.faiss"
+
+
+def _read_vectors(build_dir: Path) -> np.ndarray:
+    if not (build_dir / VECTORS_FILE).exists() and (build_dir / LEGACY_FAISS_FILE).exists():
+        try:
+            import faiss
+        except ImportError as exc:
+            raise OSError(f"{LEGACY_FAISS_FILE} needs faiss to be read; rebuild the index") from exc
+        try:
+            index = faiss.read_index(str(build_dir / LEGACY_FAISS_FILE))
+            return np.ascontiguousarray(index.reconstruct_n(0, index.ntotal), dtype=np.float32)
+        except RuntimeError as exc:  # faiss reports a truncated or corrupt file so
+            raise OSError(str(exc)) from exc
+    return np.load(build_dir / VECTORS_FILE, allow_pickle=False)
 
 
 def cache_path(index_dir: Path, embedder: Embedder, cache_dir: Path | None = None) -> Path:

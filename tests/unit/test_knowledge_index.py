@@ -369,3 +369,19 @@ def test_build_index_command_without_model_says_how_to_get_one(knowledge_dir, cl
 
     assert main(["build-index"]) == 1
     assert "python -m bot build-model" in capsys.readouterr().out
+
+
+def test_a_build_made_with_faiss_before_the_plain_array_is_still_read(knowledge_dir, index_dir, hashing_embedder):
+    faiss = pytest.importorskip("faiss")
+    result = build(knowledge_dir, index_dir, hashing_embedder)
+    vectors = np.load(result.path / "vectors.npy")
+    index = faiss.IndexFlatIP(vectors.shape[1])
+    index.add(vectors)
+    faiss.write_index(index, str(result.path / "index.faiss"))
+    (result.path / "vectors.npy").unlink()
+
+    stored = open_build(result.path, hashing_embedder)
+    again = build(knowledge_dir, index_dir, hashing_embedder)
+
+    assert np.array_equal(stored.vectors, vectors)
+    assert again.skipped  # nothing to rebuild for the new format
