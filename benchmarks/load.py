@@ -38,18 +38,18 @@ import tempfile
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import httpx
 import yaml
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.settings import PROJECT_ROOT  # noqa: E402
-from bot.supervisor import _child_setup, benchmark_stack, free_port, http_get_json  # noqa: E402
-from bot.training import ENGINE_BIN, cache_dir  # noqa: E402
+from bot.settings import PROJECT_ROOT
+from bot.supervisor import _child_setup, benchmark_stack, free_port, http_get_json
+from bot.training import ENGINE_BIN, cache_dir
 
 LANGUAGES = ("de", "en", "ar", "uk", "ru", "tr", "pl", "ro", "fa", "vi")
 QUESTIONS_DIR = PROJECT_ROOT / "tests" / "data" / "questions"
@@ -76,13 +76,13 @@ REQUEST_TIMEOUT = 120.0
 @dataclass(frozen=True)
 class Script:
     lang: str
-    messages: Tuple[str, ...]
+    messages: tuple[str, ...]
     handoff: bool
 
 
-def load_questions(folder: Path = QUESTIONS_DIR) -> Dict[str, List[str]]:
+def load_questions(folder: Path = QUESTIONS_DIR) -> dict[str, list[str]]:
     """Labelled questions by language (answerable or not: both are real traffic)."""
-    by_lang: Dict[str, List[str]] = {lang: [] for lang in LANGUAGES}
+    by_lang: dict[str, list[str]] = {lang: [] for lang in LANGUAGES}
     for path in sorted(folder.glob("*.yml")):
         for item in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
             if isinstance(item, dict) and item.get("lang") in by_lang and item.get("q"):
@@ -93,7 +93,7 @@ def load_questions(folder: Path = QUESTIONS_DIR) -> Dict[str, List[str]]:
     return by_lang
 
 
-def build_scripts(sessions: int, questions: int, handoff_every: int, seed: int = 16) -> List[Script]:
+def build_scripts(sessions: int, questions: int, handoff_every: int, seed: int = 16) -> list[Script]:
     """The same scripts for every target and run: session i speaks LANGUAGES[i % 10]."""
     pool = load_questions()
     rng = random.Random(seed)
@@ -113,8 +113,8 @@ def build_scripts(sessions: int, questions: int, handoff_every: int, seed: int =
 
 @dataclass
 class Outcome:
-    latencies: List[float] = field(default_factory=list)
-    errors: Dict[str, int] = field(default_factory=dict)
+    latencies: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
     handoffs: int = 0
     seconds: float = 0.0
 
@@ -137,7 +137,7 @@ class Outcome:
         if not self.latencies:
             return float("nan")
         ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, max(0, int(round(share * len(ordered))) - 1))]
+        return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
 class Target:
@@ -149,7 +149,7 @@ class Target:
         raise NotImplementedError
 
     async def send(self, http: httpx.AsyncClient, conversation: dict,
-                   text: str) -> Tuple[Optional[str], bool]:
+                   text: str) -> tuple[str | None, bool]:
         """(error kind or None, whether this answer completed a handoff)."""
         raise NotImplementedError
 
@@ -215,7 +215,7 @@ async def _session(http: httpx.AsyncClient, target: Target, script: Script, outc
         outcome.handoffs += handed_off
 
 
-async def _load(target: Target, scripts: List[Script]) -> Outcome:
+async def _load(target: Target, scripts: list[Script]) -> Outcome:
     outcome = Outcome()
     limits = httpx.Limits(max_connections=len(scripts) + 10, max_keepalive_connections=len(scripts) + 10)
     async with httpx.AsyncClient(timeout=REQUEST_TIMEOUT, limits=limits) as http:
@@ -225,14 +225,14 @@ async def _load(target: Target, scripts: List[Script]) -> Outcome:
     return outcome
 
 
-def run_load(target: Target, scripts: List[Script]) -> Outcome:
+def run_load(target: Target, scripts: list[Script]) -> Outcome:
     return asyncio.run(_load(target, scripts))
 
 
 # --- memory of the processes under test ------------------------------------------------------
 
-def _children() -> Dict[int, List[int]]:
-    tree: Dict[int, List[int]] = {}
+def _children() -> dict[int, list[int]]:
+    tree: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
@@ -269,9 +269,9 @@ def tree_rss_mb(pid: int) -> float:
 class RssSampler:
     """Peak RSS per named process (with its children) while the load runs, sampled every 0.5 s."""
 
-    def __init__(self, pids: Dict[str, int]):
+    def __init__(self, pids: dict[str, int]):
         self.pids = pids
-        self.peak: Dict[str, float] = {name: 0.0 for name in pids}
+        self.peak: dict[str, float] = {name: 0.0 for name in pids}
         self.peak_total = 0.0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -286,7 +286,7 @@ class RssSampler:
         while not self._stop.wait(0.5):
             self._sample()
 
-    def __enter__(self) -> "RssSampler":
+    def __enter__(self):
         self._sample()
         self._thread.start()
         return self
@@ -307,7 +307,7 @@ def _initial_project() -> Path:
     return found[0]
 
 
-def bare_model() -> Tuple[Path, Path]:
+def bare_model() -> tuple[Path, Path]:
     """(project folder, trained model) of Rasa's starter bot, trained once per Rasa version."""
     template = _initial_project()
     digest = hashlib.sha256()
@@ -329,14 +329,14 @@ def bare_model() -> Tuple[Path, Path]:
     return project, model
 
 
-def _bare_environment() -> Dict[str, str]:
+def _bare_environment() -> dict[str, str]:
     env = dict(os.environ)
     env.update({"RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"})
     return env
 
 
 @contextlib.contextmanager
-def bare_rasa(log_dir: Path) -> Iterator[Tuple[str, int]]:
+def bare_rasa(log_dir: Path) -> Iterator[tuple[str, int]]:
     """(URL, pid) of the bare bot served by `rasa run` on a free port, stopped afterwards."""
     project, model = bare_model()
     port = free_port()
@@ -347,7 +347,7 @@ def bare_rasa(log_dir: Path) -> Iterator[Tuple[str, int]]:
              "--interface", "127.0.0.1", "--port", str(port),
              "--credentials", "credentials.yml", "--endpoints", "endpoints.yml"],
             cwd=project, env=_bare_environment(), stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, preexec_fn=_child_setup)
+            stdin=subprocess.DEVNULL, preexec_fn=_child_setup)  # noqa: PLW1509 - only setsid and prctl
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 300
@@ -381,15 +381,15 @@ class Figures:
     max: float
     errors: int
     handoffs: int
-    rss: Dict[str, float]
+    rss: dict[str, float]
 
     @classmethod
-    def of(cls, outcome: Outcome, rss: Dict[str, float]) -> "Figures":
+    def of(cls, outcome: Outcome, rss: dict[str, float]) -> Figures:
         return cls(outcome.throughput, outcome.percentile(0.5), outcome.percentile(0.95),
                    max(outcome.latencies, default=float("nan")), outcome.error_count, outcome.handoffs, rss)
 
 
-def describe(name: str, figures: Figures, outcome: Optional[Outcome] = None,
+def describe(name: str, figures: Figures, outcome: Outcome | None = None,
              handoffs_expected: int = 0) -> str:
     line = (f"  {name:<5} {figures.throughput:6.1f} answers/s   p50 {figures.p50 * 1000:6.0f} ms   "
             f"p95 {figures.p95 * 1000:6.0f} ms   max {figures.max * 1000:6.0f} ms   errors {figures.errors}")
@@ -404,7 +404,7 @@ def describe(name: str, figures: Figures, outcome: Optional[Outcome] = None,
     return line
 
 
-def median_figures(runs: List[Figures]) -> Figures:
+def median_figures(runs: list[Figures]) -> Figures:
     def med(get: Callable[[Figures], float]) -> float:
         return statistics.median(get(f) for f in runs)
 
@@ -413,7 +413,7 @@ def median_figures(runs: List[Figures]) -> Figures:
                    med(lambda f: f.max), int(med(lambda f: f.errors)), int(med(lambda f: f.handoffs)), rss)
 
 
-def measure(target: Target, scripts: List[Script], pids: Dict[str, int]) -> Tuple[Outcome, Figures]:
+def measure(target: Target, scripts: list[Script], pids: dict[str, int]) -> tuple[Outcome, Figures]:
     with RssSampler(pids) as sampler:
         outcome = run_load(target, scripts)
     return outcome, Figures.of(outcome, sampler.peak)
@@ -449,8 +449,8 @@ def main() -> int:
             our_pids = {name: process.pid for name, process in running.processes.items()}
             print(f"our stack ready after {time.monotonic() - started:.0f} s (logs in {running.log_dir})",
                   flush=True)
-        bare: Optional[Bare] = None
-        bare_pids: Dict[str, int] = {}
+        bare: Bare | None = None
+        bare_pids: dict[str, int] = {}
         if args.bare_url:
             bare = Bare(args.bare_url)
         elif not args.no_bare:
@@ -463,7 +463,7 @@ def main() -> int:
         for target, _ in targets:
             run_load(target, warm_up)
 
-        results: Dict[str, List[Figures]] = {target.name: [] for target, _ in targets}
+        results: dict[str, list[Figures]] = {target.name: [] for target, _ in targets}
         for run in range(args.runs):
             print(f"run {run + 1}/{args.runs}:", flush=True)
             order = targets if run % 2 == 0 else list(reversed(targets))
