@@ -8,6 +8,7 @@ answers 200 with the index build once that is done (the gateway's /healthz asks 
 from __future__ import annotations
 
 import argparse
+import hmac
 import logging
 import os
 
@@ -20,11 +21,33 @@ from actions import runtime
 logger = logging.getLogger(__name__)
 
 
-def build_app():
+#: Paths anyone on the host may call: they say whether the server is up, nothing more.
+OPEN_PATHS = frozenset({"/health", "/ready"})
+
+
+def token_matches(header, token: str) -> bool:
+    """``Authorization: Bearer <token>`` with the shared secret (constant-time)."""
+    scheme, _, value = (header or "").partition(" ")
+    return bool(token) and scheme.lower() == "bearer" and hmac.compare_digest(value.strip().encode(), token.encode())
+
+
+def build_app(token: str = ""):
+    """The action server; ``/webhook`` and ``/actions`` answer only callers with ``token``
+    (ADVISOR_ACTIONS_TOKEN, which the engine sends as endpoints.yml says)."""
+    if not token:
+        from bot.settings import load_settings
+
+        token = load_settings().actions_token
     executor = ActionExecutor()
     executor.register_package("actions")
     # No CORS: only the engine on this host calls the action server.
     app = create_app(executor, cors_origins=None)
+
+    @app.on_request
+    async def require_token(request):
+        if request.path not in OPEN_PATHS and not token_matches(request.headers.get("authorization"), token):
+            return response.json({"error": "unauthorized"}, status=401)
+        return None
 
     @app.get("/ready")
     async def ready(_request):
@@ -44,6 +67,8 @@ def main(argv=None) -> None:
     parser.add_argument("--port", type=int, default=5055)
     args = parser.parse_args(argv)
     logging.basicConfig(level=os.environ.get("ADVISOR_LOG_LEVEL", "INFO"))
+    # rasa-sdk quotes trackers (people's messages) at DEBUG: never into the log file.
+    logging.getLogger("rasa_sdk").setLevel(max(logging.INFO, logging.getLogger().getEffectiveLevel()))
     try:
         runtime.warm_up()
     except Exception as exc:  # noqa: BLE001

@@ -1,4 +1,4 @@
-"""Dashboard accounts: argon2 passwords, password rules, lock-out, server-side login sessions, CSRF tokens.
+"""Dashboard accounts: argon2 passwords, password rules, login throttling, server-side login sessions, CSRF tokens.
 
 A login session is a random token in an HttpOnly cookie; the database keeps only its sha256
 (like chat tokens) and, next to it, the CSRF token every form of that session must send back.
@@ -7,7 +7,9 @@ The login form itself has no session yet: it uses a double-submit cookie instead
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import hmac
 import secrets
 
@@ -19,9 +21,6 @@ from sqlalchemy.orm import Session
 from api.models import Counsellor, DashboardSession, hash_token, utcnow
 from bot import texts
 
-#: Failed logins in a row that lock an account, and for how long.
-MAX_FAILED_LOGINS = 5
-LOCKOUT = dt.timedelta(minutes=15)
 MIN_PASSWORD_LENGTH = 12
 #: Passwords people pick first; refused whatever their length.
 COMMON_PASSWORDS = frozenset({
@@ -73,37 +72,81 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value
 
 
-def is_locked(account: Counsellor, now: dt.datetime | None = None) -> bool:
-    locked_until = _aware(account.locked_until)
-    return locked_until is not None and locked_until > (now or utcnow())
+def check_login(db: Session, email: str, password: str) -> Counsellor | None:
+    """The account if ``password`` opens it; None otherwise, after the same work in every case.
 
-
-def check_login(db: Session, email: str, password: str, now: dt.datetime | None = None) -> Counsellor | None:
-    """The account if ``password`` opens it now; counts failures and locks after MAX_FAILED_LOGINS.
-
-    A disabled or locked account never logs in, not even with the right password; the caller
-    shows one message for every refusal so that nobody learns which accounts exist.
+    An unknown e-mail verifies a dummy hash, a disabled account its own: the answer takes as long
+    for an account that exists as for one that does not, and the caller shows one message for every
+    refusal. No account is ever locked: failed logins are throttled per caller (``login_wait``).
     """
-    now = now or utcnow()
     account = find_account(db, email)
     if account is None:
         verify_password(_DUMMY_HASH, password)
         return None
-    if is_locked(account, now):
-        return None
     if not verify_password(account.password_hash, password) or not account.active:
-        account.failed_logins += 1
-        if account.failed_logins >= MAX_FAILED_LOGINS:
-            account.locked_until = now + LOCKOUT
-            account.failed_logins = 0
-        db.commit()
         return None
-    account.failed_logins = 0
-    account.locked_until = None
     if _hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
-    db.commit()
+        db.commit()
     return account
+
+
+def waste_time_like_a_login(password: str) -> None:
+    """What check_login costs, for answers that refuse without checking (a throttled caller)."""
+    verify_password(_DUMMY_HASH, password)
+
+
+# --- login throttling ----------------------------------------------------------------------------
+# A stranger who tries passwords for an account slows down only themselves: failures count per
+# address, per account and address, and per account from browsers that never logged in to it.
+# A browser that did (it holds a "trusted device" cookie signed for that account) has its own
+# allowance, which no one else can use up. So the counsellor's own browser can always log in,
+# while guessing stays slow from everywhere. Keyed on the e-mail as typed (normalised), never on
+# whether the account exists: unknown and existing accounts are throttled alike.
+
+DEVICE_COOKIE = "advisor_device"
+DEVICE_DAYS = 180
+
+
+def _device_signature(key: str, nonce: str, email: str) -> str:
+    mac = hmac.new(key.encode(), f"device:{nonce}:{normalise_email(email)}".encode(), hashlib.sha256)
+    return base64.urlsafe_b64encode(mac.digest()).decode().rstrip("=")
+
+
+def new_device_cookie(key: str, email: str) -> str:
+    """The cookie that marks this browser as one the account logged in from."""
+    nonce = secrets.token_urlsafe(16)
+    return f"{nonce}.{_device_signature(key, nonce, email)}"
+
+
+def trusted_device(key: str, cookie: str | None, email: str) -> str | None:
+    """The device's id when ``cookie`` was signed for ``email``, else None."""
+    nonce, _, signature = (cookie or "").partition(".")
+    if not nonce or not signature or len(cookie or "") > 200:
+        return None
+    if hmac.compare_digest(signature.encode(), _device_signature(key, nonce, email).encode()):
+        return nonce
+    return None
+
+
+def _login_keys(email: str, ip: str, device: str | None) -> list[tuple[str, str]]:
+    email = normalise_email(email)[:320]
+    keys = [("login_ip", ip)]
+    if device:
+        keys.append(("login_device", device))
+    else:
+        keys += [("login_account_ip", f"{email}|{ip}"), ("login_account", email)]
+    return keys
+
+
+def login_wait(limits, email: str, ip: str, device: str | None) -> float:
+    """Seconds this caller must wait before trying this account again; 0.0 when it may try now."""
+    return max((limits.exhausted(rule, key) for rule, key in _login_keys(email, ip, device)), default=0.0)
+
+
+def count_failed_login(limits, email: str, ip: str, device: str | None) -> None:
+    for rule, key in _login_keys(email, ip, device):
+        limits.count(rule, key)
 
 
 def start_session(db: Session, account: Counsellor, hours: int) -> tuple[str, DashboardSession]:

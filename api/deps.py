@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from api.engine_client import EngineClient
 from api.errors import ApiError, unauthorized
 from api.models import ChatSession, hash_token
-from api.ratelimit import SlidingWindowRateLimiter
+from api.ratelimit import RateLimits
 from bot import texts
 from bot.settings import Settings
 
@@ -38,8 +38,8 @@ def get_engine(request: Request) -> EngineClient:
     )
 
 
-def get_rate_limiter(request: Request) -> SlidingWindowRateLimiter:
-    return request.app.state.rate_limiter
+def get_rate_limiter(request: Request) -> RateLimits:
+    return request.app.state.rate_limits
 
 
 def authenticate_session(db: Session, session_id: str, authorization: str | None) -> ChatSession:
@@ -54,7 +54,8 @@ def authenticate_session(db: Session, session_id: str, authorization: str | None
     if session is None:
         raise ApiError(404, "unknown_session", texts.ERROR_UNKNOWN_SESSION)
     if not hmac.compare_digest(session.token_hash, hash_token(token.strip())):
-        raise unauthorized()
+        # Most often the owner's widget with an expired token: the refusal speaks their language.
+        raise unauthorized(session.lang)
     return session
 
 
@@ -62,5 +63,5 @@ SettingsDep = Annotated[Settings, Depends(get_settings)]
 SessionDep = Annotated[Session, Depends(get_db)]
 HttpClientDep = Annotated[httpx.AsyncClient, Depends(get_http_client)]
 EngineDep = Annotated[EngineClient, Depends(get_engine)]
-RateLimiterDep = Annotated[SlidingWindowRateLimiter, Depends(get_rate_limiter)]
+RateLimiterDep = Annotated[RateLimits, Depends(get_rate_limiter)]
 AuthorizationHeader = Annotated[str | None, Header()]

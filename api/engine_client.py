@@ -46,8 +46,10 @@ class EngineClient:
         """The engine's messages for one user message; raise EngineUnavailable when it cannot answer."""
         body = {"sender": session_id, "message": text, "metadata": {"lang": lang}}
         try:
+            # The REST channel answers only with the engine token (bot/engine_channel.py).
             response = await self._http.post(
-                f"{self._base}/webhooks/rest/webhook", json=body, timeout=self._timeout
+                f"{self._base}/webhooks/rest/webhook", json=body, timeout=self._timeout,
+                headers={"Authorization": f"Bearer {self._token}"},
             )
             response.raise_for_status()
             messages = response.json()

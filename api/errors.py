@@ -1,7 +1,8 @@
 """Every error leaves the gateway as ``{"error": {"code", "message"}}``, the message in the user's language.
 
 The language is the one a route last set with ``set_error_language`` (the request's ``lang``,
-then the session's), else German. Nothing internal (stack traces, exception texts) is ever sent.
+then the session's), else the one an error names (the session behind a wrong token), else the
+browser's (Accept-Language), else German. Nothing internal (stack traces, exception texts) is ever sent.
 """
 
 from __future__ import annotations
@@ -30,10 +31,15 @@ class ApiError(Exception):
         self.message = message
         self.headers = headers
         self.values = values
+        #: The language of the conversation the error is about, when the route has not set one.
+        self.lang: str | None = None
 
 
-def unauthorized() -> ApiError:
-    return ApiError(401, "unauthorized", texts.ERROR_BAD_TOKEN, headers={"WWW-Authenticate": "Bearer"})
+def unauthorized(lang: str | None = None) -> ApiError:
+    """401; ``lang``: the language of the conversation the request named (its owner lost the token)."""
+    error = ApiError(401, "unauthorized", texts.ERROR_BAD_TOKEN, headers={"WWW-Authenticate": "Bearer"})
+    error.lang = lang
+    return error
 
 
 def unsupported_language() -> ApiError:
@@ -52,11 +58,27 @@ def set_error_language(request: Request, lang: str | None) -> None:
         request.state.error_lang = normalise_language(lang)
 
 
+def browser_language(request: Request) -> str | None:
+    """The first supported language of Accept-Language, if any."""
+    for part in request.headers.get("accept-language", "").split(",")[:8]:
+        lang = normalise_language(part.split(";")[0].strip())
+        if lang:
+            return lang
+    return None
+
+
+def set_fallback_language(request: Request) -> None:
+    """Errors before anything better is known speak the browser's language (api.guard calls it)."""
+    request.state.fallback_lang = browser_language(request)
+
+
 def error_response(
-    request: Request, status: int, code: str, message: str, headers: dict[str, str] | None = None, **values
+    request: Request, status: int, code: str, message: str, headers: dict[str, str] | None = None,
+    lang: str | None = None, **values
 ) -> JSONResponse:
     """The error body with ``message`` (a ``bot.texts`` text) rendered in the request's error language."""
-    lang = getattr(request.state, "error_lang", None) or DEFAULT_LANGUAGE
+    lang = (getattr(request.state, "error_lang", None) or normalise_language(lang)
+            or getattr(request.state, "fallback_lang", None) or DEFAULT_LANGUAGE)
     settings = getattr(request.app.state, "settings", None)
     locales_dir = settings.locales_dir if settings is not None else None
     text = translate(lang, message, locales_dir=locales_dir, **values)
@@ -64,7 +86,7 @@ def error_response(
 
 
 async def _api_error(request: Request, exc: ApiError) -> JSONResponse:
-    return error_response(request, exc.status, exc.code, exc.message, exc.headers, **exc.values)
+    return error_response(request, exc.status, exc.code, exc.message, exc.headers, lang=exc.lang, **exc.values)
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -79,7 +101,8 @@ async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResp
     if exc.status_code == 404:
         return error_response(request, 404, "not_found", texts.ERROR_NOT_FOUND)
     if exc.status_code == 405:
-        return error_response(request, 405, "method_not_allowed", texts.ERROR_INVALID_JSON)
+        # Allow: the methods the path does take (RFC 9110).
+        return error_response(request, 405, "method_not_allowed", texts.ERROR_INVALID_JSON, exc.headers)
     return error_response(request, exc.status_code, "invalid_request", texts.ERROR_INVALID_JSON, exc.headers)
 
 

@@ -299,7 +299,7 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     if not model.exists():
         print("No trained Rasa model for the current training data: run `make run`, which trains it.")
         return 1
-    return serve(settings.var_dir, model, args.port or settings.gateway_port, settings.engine_token)
+    return serve(settings.var_dir, model, args.port or settings.gateway_port, settings.engine_token, settings)
 
 
 # --- dashboard accounts and data protection --------------------------------------------------
@@ -394,6 +394,20 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
+# --- doctor ---------------------------------------------------------------------------------
+
+def _add_doctor(commands) -> None:
+    command = commands.add_parser("doctor", help="say which settings are unsafe for production (exit 1 if any)")
+    command.set_defaults(run=run_doctor)
+
+
+def run_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.doctor import report
+
+    return report(settings)
+
+
 _COMMANDS: list[Callable] = [
     _add_check, _add_mark_translated, _add_build_index, _add_build_model, _add_locales, _add_train, _add_serve, _add_dashboard,
+    _add_doctor,
 ]

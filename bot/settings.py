@@ -9,13 +9,15 @@ Bad values stop start-up with a message that names the variable.
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 import os
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+
+from bot.secret_store import MIN_PRODUCTION_SECRET_BYTES, SECRETS, ensure_secrets, is_published
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
-_PLACEHOLDER_SECRETS = {"", "changeme", "change-me", "secret", "dev"}
 
 
 class SettingsError(ValueError):
@@ -39,13 +41,26 @@ class Settings:
     # --- the three processes -----------------------------------------------------------
     #: Rasa engine (REST channel + HTTP API).
     engine_url: str = "http://127.0.0.1:5005"
-    #: Token of the engine's HTTP API (``rasa run --enable-api --auth-token``).
-    engine_token: str = "dev-engine-token"
+    #: Secret of the engine's HTTP API and REST channel (Rasa's ``--auth-token``; the REST channel
+    #: wants it as ``Authorization: Bearer``). Empty: generated into var/secrets.env on first start.
+    engine_token: str = ""
+    #: Address the engine listens on (the supervisor starts it there). Only the gateway calls it.
+    engine_host: str = "127.0.0.1"
     #: rasa-sdk action server.
     actions_url: str = "http://127.0.0.1:5055"
-    #: Where the gateway listens.
+    #: Address the action server listens on. Only the engine calls it.
+    actions_host: str = "127.0.0.1"
+    #: Secret the engine sends to the action server's webhook (``Authorization: Bearer``).
+    #: Empty: generated into var/secrets.env on first start.
+    actions_token: str = ""
+    #: Key of the signatures the gateway puts on cookies. Empty: generated into var/secrets.env.
+    signing_key: str = ""
+    #: Where the gateway listens. Behind a reverse proxy on the same host keep 127.0.0.1.
     gateway_host: str = "127.0.0.1"
     gateway_port: int = 8000
+    #: Comma-separated addresses or networks (CIDR) of reverse proxies whose X-Forwarded-For and
+    #: X-Forwarded-Proto headers are believed. Empty: none; the peer address is the client.
+    trusted_proxies: tuple[str, ...] = ()
     #: Seconds the gateway waits for the engine before answering 503.
     engine_timeout: float = 20.0
     #: The gateway's address as people and counsellors reach it (behind a proxy: the public one);
@@ -70,8 +85,8 @@ class Settings:
     feedback_retention_days: int = 180
 
     # --- counsellor dashboard (/dashboard) ------------------------------------------------
-    #: 1 marks the dashboard's cookies Secure on every request (set it behind a TLS proxy that
-    #: talks plain HTTP to the gateway); requests made over https get Secure cookies anyway.
+    #: 1 marks the dashboard's cookies Secure on every request. Production always does; requests
+    #: made over https (or, from a trusted proxy, with X-Forwarded-Proto: https) get them anyway.
     dashboard_secure_cookies: int = 0
     #: Hours a dashboard login lasts.
     dashboard_session_hours: int = 12
@@ -100,6 +115,21 @@ class Settings:
     max_message_chars: int = 2000
     #: Messages one session may send per minute (more: HTTP 429).
     rate_limit_per_minute: int = 20
+    #: Where the limits are counted (the ``limits`` library): ``memory://`` for one gateway process,
+    #: ``redis://host:6379/0`` when several gateways must count together (production profile).
+    rate_limit_storage: str = "memory://"
+    #: Limits per client address (``limits`` syntax; behind a proxy see trusted_proxies): messages,
+    #: and new chat sessions (else a script opens a session per message).
+    rate_limit_chat_per_ip: str = "60/minute;1200/hour"
+    rate_limit_sessions_per_ip: str = "20/minute;300/hour"
+    #: Failed dashboard logins allowed per client address; per account and address; per account
+    #: from browsers it never logged in from; per browser it did log in from (a signed cookie).
+    #: Over a limit the login waits (HTTP 429) for that caller only: the counsellor's own browser
+    #: keeps its separate allowance, so nobody can lock an account out (api/auth.py).
+    login_limit_per_ip: str = "10/minute;50/hour"
+    login_limit_per_account_ip: str = "5/15minutes"
+    login_limit_per_account: str = "20/hour"
+    login_limit_per_device: str = "10/15minutes"
     #: Comma-separated origins allowed to embed the widget (CORS). Empty: same origin only.
     allowed_origins: tuple[str, ...] = ()
 
@@ -125,7 +155,8 @@ class Settings:
     knowledge_watch: int = 1
 
     # --- mode --------------------------------------------------------------------------
-    #: "development" allows the built-in demo secrets; anything else refuses them.
+    #: "development" (a laptop) or "production". Production refuses secrets shorter than 32 bytes
+    #: and sets Secure cookies; no environment accepts a published secret.
     environment: str = "development"
     #: 1 mounts /api/v1/dev/* (browser tests seed counsellor messages through it); refused
     #: outside development.
@@ -188,13 +219,33 @@ def load_settings(environ: os._Environ[str] | dict | None = None) -> Settings:
         if raw is not None:
             values[f.name] = _convert(f.name, raw, f.type)
     settings = Settings(**values)
-    if settings.environment != "development" and settings.engine_token.lower() in _PLACEHOLDER_SECRETS | {
-        "dev-engine-token"
-    }:
-        raise SettingsError(
-            "ADVISOR_ENGINE_TOKEN must be set to a real secret outside development "
-            f"(ADVISOR_ENVIRONMENT={settings.environment})."
-        )
+    missing = [name for name in SECRETS if not getattr(settings, name)]
+    if missing:
+        # Not in the environment: var/secrets.env, generated there on the first start.
+        stored = ensure_secrets(settings.var_dir, environ)
+        settings = replace(settings, **{name: stored[name] for name in missing})
+    for name in SECRETS:
+        value = getattr(settings, name)
+        if is_published(value):
+            raise SettingsError(
+                f"ADVISOR_{name.upper()} is a published value that anyone can read in the repository; "
+                f"unset it (a random one is generated into {settings.var_dir / 'secrets.env'}) or set your own."
+            )
+        if settings.environment != "development" and len(value.encode()) < MIN_PRODUCTION_SECRET_BYTES:
+            raise SettingsError(
+                f"ADVISOR_{name.upper()} must be at least {MIN_PRODUCTION_SECRET_BYTES} bytes outside development "
+                f"(ADVISOR_ENVIRONMENT={settings.environment}); "
+                "generate one with: python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+    if settings.environment != "development" and len({getattr(settings, name) for name in SECRETS}) < len(SECRETS):
+        raise SettingsError("ADVISOR_ENGINE_TOKEN, ADVISOR_ACTIONS_TOKEN and ADVISOR_SIGNING_KEY must differ.")
+    for proxy in settings.trusted_proxies:
+        try:
+            ipaddress.ip_network(proxy, strict=False)
+        except ValueError:
+            raise SettingsError(f"ADVISOR_TRUSTED_PROXIES: {proxy!r} is not an IP address or network (CIDR).") from None
+    if settings.environment not in ("development", "production"):
+        raise SettingsError("ADVISOR_ENVIRONMENT must be development or production.")
     if settings.dev_routes and settings.environment != "development":
         raise SettingsError(
             "ADVISOR_DEV_ROUTES=1 is only allowed with ADVISOR_ENVIRONMENT=development "

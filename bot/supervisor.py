@@ -24,11 +24,20 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.logfiles import rotate, rotate_all
+from bot.secret_store import ensure_secrets
 from bot.settings import PROJECT_ROOT
 from bot.training import ENGINE_BIN, engine_environment
 
 APP_BIN = PROJECT_ROOT / ".venv" / "bin"
 ORDER = ("actions", "engine", "gateway")
+
+#: Per-address limits for stacks that one test or benchmark process drives from 127.0.0.1: all its
+#: simulated people share that address, so the per-IP limits would throttle the run itself.
+SHARED_ADDRESS_LIMITS = {
+    "ADVISOR_RATE_LIMIT_CHAT_PER_IP": "100000/minute",
+    "ADVISOR_RATE_LIMIT_SESSIONS_PER_IP": "100000/minute",
+}
 
 
 #: Ports handed out by this process: never the same one twice.
@@ -56,6 +65,11 @@ def free_port() -> int:
         _GIVEN_PORTS.add(port)
         return port
     raise RuntimeError("no free local port between 20000 and 32000")
+
+
+def _connect_host(host: str) -> str:
+    """The address to call a process at that listens on ``host`` (all interfaces: this host)."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else host
 
 
 def _child_setup() -> None:  # runs in the child between fork and exec
@@ -89,9 +103,23 @@ class Stack:
     engine_port: int = 5005
     actions_port: int = 5055
     gateway_port: int = 8000
-    engine_token: str = "dev-engine-token"
+    #: Empty: the environment's ADVISOR_ENGINE_TOKEN, else <var_dir>/secrets.env (generated there).
+    engine_token: str = ""
+    #: Engine and action server listen here: only the gateway and the engine call them.
+    engine_host: str = "127.0.0.1"
+    actions_host: str = "127.0.0.1"
+    gateway_host: str = "127.0.0.1"
     extra_env: dict[str, str] = field(default_factory=dict)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    #: Rotated log copies older than this are deleted (the default retention of conversations).
+    log_retention_days: float = 30.0
+
+    def __post_init__(self) -> None:
+        # The processes share these secrets through their environment, never their command line.
+        self.secrets = ensure_secrets(self.var_dir)
+        if self.engine_token:
+            self.secrets["engine_token"] = self.engine_token
+        self.engine_token = self.secrets["engine_token"]
 
     @property
     def gateway_url(self) -> str:
@@ -106,10 +134,12 @@ class Stack:
         env.update(
             {
                 "ADVISOR_VAR_DIR": str(self.var_dir),
-                "ADVISOR_ENGINE_URL": f"http://127.0.0.1:{self.engine_port}",
+                "ADVISOR_ENGINE_URL": f"http://{_connect_host(self.engine_host)}:{self.engine_port}",
                 "ADVISOR_ENGINE_TOKEN": self.engine_token,
-                "ADVISOR_ACTIONS_URL": f"http://127.0.0.1:{self.actions_port}",
-                "ADVISOR_ACTIONS_WEBHOOK": f"http://127.0.0.1:{self.actions_port}/webhook",
+                "ADVISOR_ACTIONS_TOKEN": self.secrets["actions_token"],
+                "ADVISOR_SIGNING_KEY": self.secrets["signing_key"],
+                "ADVISOR_ACTIONS_URL": f"http://{_connect_host(self.actions_host)}:{self.actions_port}",
+                "ADVISOR_ACTIONS_WEBHOOK": f"http://{_connect_host(self.actions_host)}:{self.actions_port}/webhook",
                 "ADVISOR_ENGINE_DB": str(self.var_dir / "engine.db"),
                 "ADVISOR_GATEWAY_PORT": str(self.gateway_port),
                 # Links in e-mails lead here unless the operator names the public address.
@@ -128,23 +158,34 @@ class Stack:
 
     def command(self, name: str) -> list[str]:
         if name == "engine":
+            # bot.engine_main hands Rasa the token from the environment (--auth-token on the
+            # command line would show it to every user of the host in `ps`).
             return [
-                str(ENGINE_BIN / "rasa"), "run", "--enable-api", "--auth-token", self.engine_token,
+                str(ENGINE_BIN / "python"), "-m", "bot.engine_main", "run", "--enable-api",
                 "--model", str(self.model), "--endpoints", "endpoints.yml",
-                "--credentials", "credentials.yml", "--interface", "127.0.0.1",
+                "--credentials", "credentials.yml", "--interface", self.engine_host,
                 "--port", str(self.engine_port),
             ]
         if name == "actions":
-            return [str(APP_BIN / "python"), "-m", "actions.server", "--port", str(self.actions_port)]
+            return [str(APP_BIN / "python"), "-m", "actions.server", "--host", self.actions_host,
+                    "--port", str(self.actions_port)]
         if name == "gateway":
+            # --no-proxy-headers: uvicorn would believe X-Forwarded-For from 127.0.0.1 by default;
+            # the gateway reads it only from ADVISOR_TRUSTED_PROXIES (api.clients).
             return [
                 str(APP_BIN / "python"), "-m", "uvicorn", "api.main:create_app", "--factory",
-                "--host", "127.0.0.1", "--port", str(self.gateway_port), "--no-access-log",
+                "--host", self.gateway_host, "--port", str(self.gateway_port), "--no-access-log",
+                "--no-proxy-headers",
             ]
         raise ValueError(f"unknown process {name!r}")
 
+    def rotate_logs(self) -> None:
+        """Rotate logs grown too big; drop copies older than the conversations' retention (bot.logfiles)."""
+        rotate_all(self.log_dir, max_age_days=self.log_retention_days)
+
     def start_process(self, name: str) -> None:
         self.log_dir.mkdir(parents=True, exist_ok=True)
+        rotate(self.log_dir / f"{name}.log", max_age_days=self.log_retention_days)
         with open(self.log_dir / f"{name}.log", "ab") as log:
             self.processes[name] = subprocess.Popen(
                 self.command(name), cwd=PROJECT_ROOT, env=self.environment(),
@@ -203,10 +244,14 @@ class Stack:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
-def serve(var_dir: Path, model: Path, port: int, engine_token: str) -> int:
+def serve(var_dir: Path, model: Path, port: int, engine_token: str, settings=None) -> int:
     """Run the stack in the foreground until Ctrl-C; return an exit code."""
-    # The operator's secret (ADVISOR_ENGINE_TOKEN) goes to the engine and the gateway.
-    stack = Stack(var_dir=var_dir, model=model, gateway_port=port, engine_token=engine_token)
+    # The operator's secret (ADVISOR_ENGINE_TOKEN, else var/secrets.env) goes to the engine and the gateway.
+    hosts = {}
+    if settings is not None:
+        hosts = {"engine_host": settings.engine_host, "actions_host": settings.actions_host,
+                 "gateway_host": settings.gateway_host, "log_retention_days": settings.session_retention_days}
+    stack = Stack(var_dir=var_dir, model=model, gateway_port=port, engine_token=engine_token, **hosts)
     stopping = False
 
     def on_signal(signum, _frame):
@@ -231,6 +276,7 @@ def serve(var_dir: Path, model: Path, port: int, engine_token: str) -> int:
               f"  Health:   {stack.gateway_url}/healthz\n"
               "Press Ctrl-C to stop.", flush=True)
         while True:
+            stack.rotate_logs()
             name = stack.dead()
             if name:
                 print(f"The {name} process stopped:\n{stack.log_tail(name)}", file=sys.stderr)
@@ -260,7 +306,8 @@ def benchmark_stack(model: Path | None = None) -> Iterator[Stack]:
     model = Path(model) if model else model_path(settings.var_dir)
     print(f"model: {model.name}")
     stack = Stack(var_dir=var_dir, model=model, engine_port=free_port(), actions_port=free_port(),
-                  gateway_port=free_port(), extra_env={"ADVISOR_RATE_LIMIT_PER_MINUTE": "1000"})
+                  gateway_port=free_port(),
+                  extra_env={"ADVISOR_RATE_LIMIT_PER_MINUTE": "1000", **SHARED_ADDRESS_LIMITS})
     stack.start()
     try:
         stack.wait_ready()

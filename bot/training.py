@@ -61,6 +61,7 @@ def engine_environment() -> dict:
     # "${ADVISOR_ENGINE_DB}" when a command such as `rasa test` reads the endpoints.
     env.setdefault("ADVISOR_ENGINE_DB", str(PROJECT_ROOT / "var" / "engine.db"))
     env.setdefault("ADVISOR_ACTIONS_WEBHOOK", "http://127.0.0.1:5055/webhook")
+    env.setdefault("ADVISOR_ACTIONS_TOKEN", "")
     return env
 
 

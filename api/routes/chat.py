@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api import content_gaps, escalations, human
+from api.clients import client_ip
 from api.deps import (
     AuthorizationHeader,
     EngineDep,
@@ -25,6 +26,7 @@ from api.errors import ApiError, rate_limited, set_error_language, unsupported_l
 from api.language import detect_language
 from api.language_requests import LanguageRequest, find_language_request
 from api.models import ChatSession, utcnow
+from api.payloads import engine_text
 from bot import SUPPORTED_LANGUAGES, texts
 from bot.i18n import DEFAULT_LANGUAGE, language_choices, language_name, normalise_language, translate
 
@@ -138,6 +140,10 @@ async def chat(
         explicit = normalise_language(body.lang)
         if explicit is None:
             raise unsupported_language()
+    # Per address first: a flood with wrong tokens or fresh sessions costs the database nothing.
+    retry_after = await limiter.ahit("chat_ip", client_ip(request))
+    if retry_after:
+        raise rate_limited(retry_after)
     session = await run_in_threadpool(authenticate_session, db, body.session_id, authorization)
     set_error_language(request, explicit or session.lang)
     if len(body.text) > settings.max_message_chars:
@@ -145,10 +151,13 @@ async def chat(
     if not body.text.strip():
         raise ApiError(422, "empty_text", texts.ERROR_EMPTY_TEXT)
     # Before the engine call: a flood must cost the engine nothing.
-    retry_after = limiter.hit(session.id)
+    retry_after = await limiter.ahit("chat_session", session.id)
     if retry_after:
         raise rate_limited(retry_after)
-    text = body.text.strip()
+    # A typed "/restart" is words, not a command to the engine; our buttons' payloads stay payloads.
+    text = engine_text(body.text.strip())
+    if text is None:
+        raise ApiError(422, "empty_text", texts.ERROR_EMPTY_TEXT)
     wish = None if text.startswith("/") else find_language_request(text)
     requested = wish.lang if wish and wish.supported else None
     lang = await run_in_threadpool(_remember_language, db, session, text, explicit, requested)

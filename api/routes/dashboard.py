@@ -11,8 +11,21 @@ from sqlalchemy.orm import Session
 
 from api import case_events, unread
 from api.audit import audit
-from api.auth import check_login, new_csrf_token, start_session
-from api.deps import SessionDep, SettingsDep
+from api.auth import (
+    DEVICE_COOKIE,
+    DEVICE_DAYS,
+    check_login,
+    count_failed_login,
+    find_account,
+    login_wait,
+    new_csrf_token,
+    new_device_cookie,
+    start_session,
+    trusted_device,
+    waste_time_like_a_login,
+)
+from api.clients import client_ip
+from api.deps import RateLimiterDep, SessionDep, SettingsDep
 from api.models import Counsellor, Escalation, utcnow
 from api.routes.dashboard_web import (
     LOGIN_CSRF_COOKIE,
@@ -59,18 +72,42 @@ def login_page(request: Request, next: str | None = None):
 
 
 @router.post("/login")
-def login(request: Request, db: SessionDep, settings: SettingsDep, form=Depends(login_form)):
-    account = check_login(db, form.get("email", ""), form.get("password", ""))
-    if account is None:
+def login(request: Request, db: SessionDep, settings: SettingsDep, limits: RateLimiterDep, form=Depends(login_form)):
+    email, password = form.get("email", ""), form.get("password", "")
+    ip = client_ip(request)
+    device = trusted_device(settings.signing_key, request.cookies.get(DEVICE_COOKIE), email)
+
+    def refuse(error: str, status: int, headers=None):
         token = request.cookies.get(LOGIN_CSRF_COOKIE) or new_csrf_token()
-        context = {"next": _safe_next(form.get("next")), "error": texts.DASHBOARD_LOGIN_FAILED,
-                   "email": form.get("email", "")}
-        return render(request, "dashboard/login.html", context, status=401, csrf=token)
+        context = {"next": _safe_next(form.get("next")), "error": error, "email": email}
+        response = render(request, "dashboard/login.html", context, status=status, csrf=token)
+        response.headers.update(headers or {})
+        return response
+
+    # Throttled: refused before the password is looked at, after the same work (no timing hint).
+    wait = login_wait(limits, email, ip, device)
+    if wait:
+        waste_time_like_a_login(password)
+        tried = find_account(db, email)
+        audit(db, "login_throttled", target=tried.id if tried else None)
+        db.commit()
+        return refuse(texts.DASHBOARD_LOGIN_THROTTLED, 429, {"Retry-After": str(int(wait))})
+    account = check_login(db, email, password)
+    if account is None:
+        count_failed_login(limits, email, ip, device)
+        tried = find_account(db, email)
+        # Ids only: which account was tried (if it exists), never the e-mail or password typed.
+        audit(db, "login_failed", target=tried.id if tried else None)
+        db.commit()
+        return refuse(texts.DASHBOARD_LOGIN_FAILED, 401)
     token, _session = start_session(db, account, settings.dashboard_session_hours)
     audit(db, "login", account)
     db.commit()
     response = redirect(_safe_next(form.get("next")))
     set_cookie(request, response, SESSION_COOKIE, token, max_age=settings.dashboard_session_hours * 3600)
+    # This browser keeps its own allowance of failed logins for this account (api.auth).
+    set_cookie(request, response, DEVICE_COOKIE, new_device_cookie(settings.signing_key, account.email),
+               max_age=DEVICE_DAYS * 24 * 3600)
     response.delete_cookie(LOGIN_CSRF_COOKIE, path="/dashboard")
     return response
 

@@ -95,7 +95,7 @@ def reset_password(request: Request, account_id: int, db: SessionDep, settings: 
     if problem:
         return _accounts_page(request, db, settings, problem, 422)
     account.password_hash = hash_password(password)
-    account.failed_logins, account.locked_until = 0, None
+    account.failed_logins, account.locked_until = 0, None  # columns of the old lock-out, unused
     end_sessions(db, account.id)
     audit(db, "password_reset", admin, target=account.id)
     db.commit()

@@ -279,7 +279,7 @@ def mark_read(case_id: str, db: SessionDep, account: AccountDep, form: FormDep) 
     """The live page saw events up to ``event_id`` (it was visible): they are not unread any more."""
     escalation = _case(db, account, case_id)
     value = form.get("event_id", "")
-    unread.mark_read(db, account, escalation.id, int(value) if value.isdigit() else 0)
+    unread.mark_read(db, account, escalation.id, case_events.parse_cursor(value))
     db.commit()
     return {"unread": unread.count(db, account)}
 

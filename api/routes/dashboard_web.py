@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
 from api.auth import load_session, same_token
+from api.clients import is_https
 from api.deps import SessionDep
 from api.models import Counsellor, DashboardSession
 from bot import SUPPORTED_LANGUAGES, texts
@@ -59,7 +60,9 @@ def interface_language(request: Request) -> str:
 
 
 def secure_cookies(request: Request) -> bool:
-    return request.url.scheme == "https" or bool(request.app.state.settings.dashboard_secure_cookies)
+    """Secure cookies over https (also behind a trusted TLS proxy), always in production or when configured."""
+    settings = request.app.state.settings
+    return is_https(request) or settings.environment == "production" or bool(settings.dashboard_secure_cookies)
 
 
 def set_cookie(request: Request, response: Response, name: str, value: str, max_age: int | None = None) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -27,6 +28,8 @@ from api import case_events, fanout
 from api.deps import AuthorizationHeader, authenticate_session
 from api.errors import set_error_language
 from api.models import ChatSession
+
+logger = logging.getLogger(__name__)
 
 #: A stream ends after this many seconds and the widget reconnects: no connection is held
 #: forever, and a load balancer may move the widget to another gateway.
@@ -71,6 +74,18 @@ def _event(message: dict[str, Any]) -> str:
 
 
 async def _stream(request: Request, session_id: str, after: int) -> AsyncIterator[str]:
+    """The events; a failure ends the stream cleanly (the widget reconnects with its cursor) instead of
+    breaking it after its 200 header."""
+    try:
+        async for chunk in _events(request, session_id, after):
+            yield chunk
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the database went away, ...: the widget retries in 3 s
+        logger.warning("event stream ended by %s", type(exc).__name__)
+
+
+async def _events(request: Request, session_id: str, after: int) -> AsyncIterator[str]:
     loop = asyncio.get_running_loop()
     # Listen before reading, so an event committed in between wakes the next wait.
     with fanout.get().listen([fanout.session_topic(session_id)]) as waiter:

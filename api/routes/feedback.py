@@ -38,7 +38,7 @@ async def feedback(body: FeedbackRequest, request: Request, db: SessionDep, sett
                    limiter: RateLimiterDep, authorization: AuthorizationHeader = None) -> Response:
     session = await run_in_threadpool(authenticate_session, db, body.session_id, authorization)
     set_error_language(request, session.lang)
-    retry_after = limiter.hit(session.id)
+    retry_after = await limiter.ahit("chat_session", session.id)
     if retry_after:
         raise rate_limited(retry_after)
     await run_in_threadpool(_store, db, body, session.lang)

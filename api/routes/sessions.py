@@ -11,8 +11,9 @@ from pydantic import BaseModel
 from sqlalchemy.exc import SQLAlchemyError
 
 from api import fanout
-from api.deps import AuthorizationHeader, SessionDep, SettingsDep, authenticate_session
-from api.errors import ApiError, set_error_language, unsupported_language
+from api.clients import client_ip
+from api.deps import AuthorizationHeader, RateLimiterDep, SessionDep, SettingsDep, authenticate_session
+from api.errors import ApiError, rate_limited, set_error_language, unsupported_language
 from api.models import ChatSession, hash_token
 from api.retention import delete_cases_of_session
 from api.tracker_store import delete_conversation
@@ -40,13 +41,20 @@ class SessionPublic(BaseModel):
 
 
 @router.post("", status_code=201, response_model=SessionPublic)
-def create_session(request: Request, db: SessionDep, body: SessionCreate | None = None) -> SessionPublic:
+def create_session(request: Request, db: SessionDep, limiter: RateLimiterDep,
+                   body: SessionCreate | None = None) -> SessionPublic:
     lang = None
+    if body is not None:
+        set_error_language(request, body.lang_hint)
     if body is not None and body.lang is not None:
         set_error_language(request, body.lang)
         lang = normalise_language(body.lang)
         if lang is None:
             raise unsupported_language()
+    # New sessions per address: otherwise a script opens one per message and no limit holds.
+    retry_after = limiter.hit("sessions_ip", client_ip(request))
+    if retry_after:
+        raise rate_limited(retry_after)
     locked = lang is not None
     if lang is None and body is not None and body.lang_hint is not None:
         lang = normalise_language(body.lang_hint)

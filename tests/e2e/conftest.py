@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from bot.settings import load_settings
-from bot.supervisor import Stack, free_port
+from bot.supervisor import SHARED_ADDRESS_LIMITS, Stack, free_port
 from bot.training import model_path
 
 E2E_RATE_LIMIT = 15
@@ -38,8 +38,7 @@ def stack(tmp_path_factory):
         engine_port=free_port(),
         actions_port=free_port(),
         gateway_port=free_port(),
-        engine_token="e2e-engine-token",
-        extra_env={"ADVISOR_RATE_LIMIT_PER_MINUTE": str(E2E_RATE_LIMIT)},
+        extra_env={"ADVISOR_RATE_LIMIT_PER_MINUTE": str(E2E_RATE_LIMIT), **SHARED_ADDRESS_LIMITS},
     )
     stack.start()
     try:

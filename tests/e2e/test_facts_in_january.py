@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from bot.settings import PROJECT_ROOT, load_settings
-from bot.supervisor import Stack, free_port
+from bot.supervisor import SHARED_ADDRESS_LIMITS, Stack, free_port
 from bot.training import model_path
 from tests.e2e.conftest import Conversation
 
@@ -119,9 +119,9 @@ def january(tmp_path_factory):
                            text=True, env={**env, "ADVISOR_TODAY": "2026-12-31"})
     assert build.returncode == 0, build.stdout + build.stderr
     stack = Stack(var_dir=var_dir, model=model, engine_port=free_port(), actions_port=free_port(),
-                  gateway_port=free_port(), engine_token="e2e-engine-token",
+                  gateway_port=free_port(),
                   extra_env={"ADVISOR_KNOWLEDGE_DIR": str(knowledge), "ADVISOR_TODAY": "2027-01-04",
-                             "ADVISOR_RATE_LIMIT_PER_MINUTE": "100"})
+                             "ADVISOR_RATE_LIMIT_PER_MINUTE": "100", **SHARED_ADDRESS_LIMITS})
     stack.start()
     try:
         stack.wait_ready(timeout=300)

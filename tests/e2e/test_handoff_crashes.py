@@ -21,7 +21,7 @@ import pytest
 from bot import texts
 from bot.i18n import translate
 from bot.settings import load_settings
-from bot.supervisor import Stack, free_port
+from bot.supervisor import SHARED_ADDRESS_LIMITS, Stack, free_port
 from bot.training import model_path
 from tests.e2e.dashboard import cases
 from tests.e2e.faults import AFTER, BEFORE, FaultProxy
@@ -47,10 +47,10 @@ def faulty(tmp_path_factory):
         "gateway": FaultProxy(free_port(), f"http://127.0.0.1:{gateway_port}"),    # person → gateway
     }
     stack = Stack(var_dir=var_dir, model=model, engine_port=engine_port, actions_port=actions_port,
-                  gateway_port=gateway_port, engine_token="crash-engine-token",
+                  gateway_port=gateway_port,
                   extra_env={"ADVISOR_ENGINE_URL": proxies["engine"].url,
                              "ADVISOR_ACTIONS_WEBHOOK": proxies["actions"].url + "/webhook",
-                             "ADVISOR_RATE_LIMIT_PER_MINUTE": "1000"})
+                             "ADVISOR_RATE_LIMIT_PER_MINUTE": "1000", **SHARED_ADDRESS_LIMITS})
     stack.start()
     try:
         stack.wait_ready(timeout=300)

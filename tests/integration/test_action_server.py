@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 import sys
 import time
@@ -17,6 +18,10 @@ from bot.supervisor import free_port
 
 pytestmark = pytest.mark.integration
 
+#: The shared secret the engine would send (endpoints.yml); random for this run.
+TOKEN = secrets.token_urlsafe(32)
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+
 
 @pytest.fixture(scope="module")
 def action_server():
@@ -24,7 +29,7 @@ def action_server():
     if not (settings.index_dir / "current").exists():
         pytest.fail("no knowledge index: run `make index` (make test does it)")
     port = free_port()
-    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
+    env = dict(os.environ, HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", ADVISOR_ACTIONS_TOKEN=TOKEN)
     process = subprocess.Popen(
         [sys.executable, "-m", "actions.server", "--port", str(port)],
         cwd=PROJECT_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -81,7 +86,7 @@ def test_ready_reports_the_index_build(action_server):
 def test_german_question_is_answered_from_the_blue_card_article(action_server):
     call = action_call("action_answer", "Wie viel muss ich für die Blaue Karte verdienen?", "ask_residence", "de")
 
-    [answer] = payloads(httpx.post(f"{action_server}/webhook", json=call, timeout=30))
+    [answer] = payloads(httpx.post(f"{action_server}/webhook", json=call, headers=AUTH, timeout=30))
 
     assert answer["meta"]["topic"] == "residence"
     assert any("blue-card" in a for a in answer["meta"]["articles"])
@@ -113,7 +118,7 @@ def test_language_without_translation_gets_a_note_in_that_language(action_server
     title, lang = untranslated_article()
     call = action_call("action_answer", title, "ask_residence", lang)
 
-    [answer] = payloads(httpx.post(f"{action_server}/webhook", json=call, timeout=30))
+    [answer] = payloads(httpx.post(f"{action_server}/webhook", json=call, headers=AUTH, timeout=30))
 
     assert answer["meta"]["articles"]
     assert answer["meta"]["lang"] == lang
@@ -124,8 +129,19 @@ def test_language_without_translation_gets_a_note_in_that_language(action_server
 def test_unrelated_question_gets_no_answer_and_a_person(action_server):
     call = action_call("action_answer", "Wie backe ich einen Apfelkuchen?", "out_of_scope", "de")
 
-    [answer] = payloads(httpx.post(f"{action_server}/webhook", json=call, timeout=30))
+    [answer] = payloads(httpx.post(f"{action_server}/webhook", json=call, headers=AUTH, timeout=30))
 
     assert answer["meta"]["articles"] == []
     assert answer["text"] == translate("de", texts.OUT_OF_SCOPE)
     assert answer["buttons"][-1]["payload"] == "/request_human"
+
+
+def test_the_webhook_answers_only_the_engine(action_server):
+    """Without the shared secret nobody on the host can run an action (e.g. forge a handoff)."""
+    call = action_call("action_answer", "Blue Card?", "ask_question", "en")
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}):
+        reply = httpx.post(f"{action_server}/webhook", json=call, headers=headers, timeout=30)
+        assert reply.status_code == 401, headers
+        assert "events" not in reply.text
+    assert httpx.get(f"{action_server}/actions", timeout=30).status_code == 401
+    assert httpx.get(f"{action_server}/health", timeout=30).status_code == 200

@@ -10,6 +10,7 @@ import hashlib
 import json
 import logging
 import re
+import secrets
 import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,6 +28,9 @@ from bot import SUPPORTED_LANGUAGES, texts
 from bot.settings import load_settings
 
 #: Test catalogs: distinctive translations, independent of how the real catalogs are worded.
+#: The engine token of these tests: random per run, never a published value.
+ENGINE_TOKEN = secrets.token_urlsafe(32)
+
 GERMAN = {
     texts.ERROR_TOO_LONG: "Ihre Nachricht ist zu lang. Bitte kürzen Sie sie auf {limit} Zeichen.",
     texts.ERROR_EMPTY_TEXT: "Bitte schreiben Sie zuerst eine Nachricht.",
@@ -84,12 +88,16 @@ class StandIn:
 
             def do_POST(self):
                 length = int(self.headers["Content-Length"])
-                stand_in.received.append(json.loads(self.rfile.read(length)))
+                body = json.loads(self.rfile.read(length))
+                if self.path.startswith("/webhooks/") and self.headers.get("Authorization") != f"Bearer {ENGINE_TOKEN}":
+                    self._answer(401, {"error": "unauthorized"})  # like bot.engine_channel
+                    return
+                stand_in.received.append(body)
                 self._answer(200, stand_in.replies)
 
             def do_GET(self):
                 if self.path.startswith("/status"):
-                    if "token=dev-engine-token" not in self.path:
+                    if f"token={ENGINE_TOKEN}" not in self.path:
                         self._answer(401, {"message": "wrong token"})
                     else:
                         self._answer(200, {"model_file": stand_in.model_file})
@@ -126,6 +134,7 @@ def make_client(tmp_path):
             "ADVISOR_LOCALES_DIR": str(locales),
             "ADVISOR_ENGINE_URL": down,
             "ADVISOR_ACTIONS_URL": down,
+            "ADVISOR_ENGINE_TOKEN": ENGINE_TOKEN,
         }
         environ.update({f"ADVISOR_{key.upper()}": str(value) for key, value in overrides.items()})
         app = create_app(load_settings(environ))
@@ -418,7 +427,7 @@ def test_neither_the_message_nor_the_token_reaches_the_logs(make_client, stand_i
         client.get("/healthz")
     logged = "\n".join(record.getMessage() for record in caplog.records)
     assert "chat lang=de" in logged  # the log is not simply empty
-    for secret in ("Olena", session["token"], "dev-engine-token"):
+    for secret in ("Olena", session["token"], ENGINE_TOKEN):
         assert secret not in logged
 
 

@@ -1,8 +1,6 @@
-"""Counsellor dashboard permissions: login, lock-out, CSRF, offices, claims, admin pages."""
+"""Counsellor dashboard permissions: login, login throttling, CSRF, offices, claims, admin pages."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 import pytest
 from fastapi.testclient import TestClient
@@ -78,26 +76,50 @@ def test_login_without_csrf_token_is_refused(client):
     assert "advisor_dashboard" not in client.cookies
 
 
-def test_five_failed_logins_lock_the_account_for_15_minutes(client):
-    add_account(client, "harz@example.org", [HARZ])
-    for _ in range(5):
-        assert login(client, "harz@example.org", "wrong-password-123").status_code == 401
-    # Even the right password is refused while locked.
-    assert login(client, "harz@example.org").status_code == 401
+def _from(client: TestClient, address: str) -> TestClient:
+    """Another browser, at another address, on the same app."""
+    other = TestClient(client.app, base_url="http://testserver", client=(address, 40000))
+    return other
+
+
+def _audited(client, action: str) -> list:
     with client.app.state.session_factory() as db:
-        account = db.scalar(select(Counsellor))
-        locked_until = account.locked_until.replace(tzinfo=dt.timezone.utc)
-        assert dt.timedelta(minutes=14) < locked_until - dt.datetime.now(dt.timezone.utc) <= dt.timedelta(minutes=15)
-        account.locked_until = dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=1)
-        db.commit()
-    assert login(client, "harz@example.org").status_code == 303
+        return list(db.scalars(select(AuditLog).where(AuditLog.action == action)))
 
 
-def test_four_failures_do_not_lock(client):
+def test_failed_logins_slow_a_stranger_but_never_lock_the_counsellor_out(client):
+    account_id = add_account(client, "harz@example.org", [HARZ])
+    own = _from(client, "198.51.100.10")
+    assert login(own, "harz@example.org").status_code == 303  # her browser: now a trusted device
+    device = next(h for h in own.cookies.jar if h.name == "advisor_device")
+    assert device.value and "harz" not in device.value
+    stranger = _from(client, "203.0.113.66")
+    statuses = [login(stranger, "harz@example.org", f"guess-{n}-password").status_code for n in range(6)]
+    assert statuses == [401] * 5 + [429]
+    # The stranger waits even with the right password (no hint that it was right) ...
+    throttled = login(stranger, "harz@example.org")
+    assert throttled.status_code == 429 and int(throttled.headers["retry-after"]) >= 1
+    assert "advisor_dashboard" not in stranger.cookies
+    # ... while the counsellor's own browser logs in at once.
+    assert login(own, "harz@example.org").status_code == 303
+    assert {entry.target_counsellor_id for entry in _audited(client, "login_failed")} == {account_id}
+    assert len(_audited(client, "login_failed")) == 5 and len(_audited(client, "login_throttled")) == 2
+
+
+def test_unknown_and_existing_accounts_are_throttled_alike(client):
     add_account(client, "harz@example.org", [HARZ])
-    for _ in range(4):
-        login(client, "harz@example.org", "wrong-password-123")
-    assert login(client, "harz@example.org").status_code == 303
+    patterns = []
+    for email, address in (("harz@example.org", "203.0.113.1"), ("nobody@example.org", "203.0.113.2")):
+        browser = _from(client, address)
+        patterns.append([login(browser, email, f"guess-{n}-password").status_code for n in range(7)])
+    assert patterns[0] == patterns[1] == [401] * 5 + [429] * 2
+
+
+def test_guessing_from_many_addresses_is_slowed_per_account(client):
+    add_account(client, "harz@example.org", [HARZ])
+    statuses = [login(_from(client, f"203.0.113.{n}"), "harz@example.org", "wrong-password-123").status_code
+                for n in range(1, 23)]
+    assert statuses.count(401) == 20 and statuses[-2:] == [429, 429]
 
 
 def test_a_disabled_account_cannot_log_in(client):

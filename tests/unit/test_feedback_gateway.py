@@ -13,7 +13,7 @@ from api.main import create_app
 from api.models import ContentSignal, utcnow
 from api.retention import purge_content_signals
 from bot.settings import load_settings
-from tests.unit.test_api_routes import StandIn
+from tests.unit.test_api_routes import ENGINE_TOKEN, StandIn
 from tests.unit.test_handoff_gateway import RECORD, handoff_reply
 
 
@@ -26,7 +26,8 @@ def stand_in():
 
 @pytest.fixture
 def client(tmp_path, stand_in):
-    environ = {"ADVISOR_VAR_DIR": str(tmp_path / "var"), "ADVISOR_ENGINE_URL": stand_in.url}
+    environ = {"ADVISOR_VAR_DIR": str(tmp_path / "var"), "ADVISOR_ENGINE_URL": stand_in.url,
+               "ADVISOR_ENGINE_TOKEN": ENGINE_TOKEN}
     with TestClient(create_app(load_settings(environ))) as client:
         yield client
 

@@ -26,7 +26,7 @@ from bot.i18n import translate
 from bot.settings import load_settings
 from bot.supervisor import free_port
 from tests.unit.dashboard_factories import HARZ, MAGDEBURG, add_account, login, page_csrf
-from tests.unit.test_api_routes import StandIn
+from tests.unit.test_api_routes import ENGINE_TOKEN, StandIn
 
 RECORD = {
     "request_key": "a" * 32, "lang": "ar", "district_code": "15085", "topic": "residence", "contact_id": HARZ,
@@ -83,7 +83,7 @@ def make_client(tmp_path, stand_in):
 
     def make(**overrides) -> TestClient:
         environ = {"ADVISOR_VAR_DIR": str(tmp_path / "var"), "ADVISOR_ENGINE_URL": stand_in.url,
-                   "ADVISOR_PUBLIC_URL": "https://chat.example.org"}
+                   "ADVISOR_PUBLIC_URL": "https://chat.example.org", "ADVISOR_ENGINE_TOKEN": ENGINE_TOKEN}
         environ.update({f"ADVISOR_{key.upper()}": str(value) for key, value in overrides.items()})
         client = TestClient(create_app(load_settings(environ)))
         clients.append(client.__enter__())

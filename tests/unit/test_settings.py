@@ -27,10 +27,45 @@ def test_bad_number_names_the_variable():
         load_settings({"ADVISOR_RATE_LIMIT_PER_MINUTE": "many"})
 
 
-def test_demo_secret_refused_outside_development():
-    with pytest.raises(SettingsError, match="ADVISOR_ENGINE_TOKEN"):
-        load_settings({"ADVISOR_ENVIRONMENT": "production"})
-    assert load_settings({"ADVISOR_ENVIRONMENT": "production", "ADVISOR_ENGINE_TOKEN": "x" * 32})
+def test_published_secrets_are_refused_in_every_environment(tmp_path):
+    for environment in ("development", "production"):
+        for name in ("ENGINE_TOKEN", "ACTIONS_TOKEN", "SIGNING_KEY"):
+            with pytest.raises(SettingsError, match=f"ADVISOR_{name}"):
+                load_settings({"ADVISOR_VAR_DIR": str(tmp_path), "ADVISOR_ENVIRONMENT": environment,
+                               f"ADVISOR_{name}": "dev-engine-token"})
+
+
+def test_production_refuses_short_or_shared_secrets(tmp_path):
+    base = {"ADVISOR_VAR_DIR": str(tmp_path), "ADVISOR_ENVIRONMENT": "production"}
+    with pytest.raises(SettingsError, match="ADVISOR_ENGINE_TOKEN must be at least 32 bytes"):
+        load_settings({**base, "ADVISOR_ENGINE_TOKEN": "y"})
+    same = "s" * 40
+    with pytest.raises(SettingsError, match="must differ"):
+        load_settings({**base, "ADVISOR_ENGINE_TOKEN": same, "ADVISOR_ACTIONS_TOKEN": same})
+    assert load_settings({**base, "ADVISOR_ENGINE_TOKEN": "x" * 32}).engine_token == "x" * 32
+    # development takes any unpublished value (a laptop), production does not
+    assert load_settings({"ADVISOR_VAR_DIR": str(tmp_path), "ADVISOR_ENGINE_TOKEN": "y"}).engine_token == "y"
+    with pytest.raises(SettingsError, match="ADVISOR_ENVIRONMENT"):
+        load_settings({"ADVISOR_VAR_DIR": str(tmp_path), "ADVISOR_ENVIRONMENT": "staging"})
+
+
+def test_secrets_are_generated_once_into_a_private_file(tmp_path):
+    first = load_settings({"ADVISOR_VAR_DIR": str(tmp_path)})
+    path = tmp_path / "secrets.env"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert len({first.engine_token, first.actions_token, first.signing_key}) == 3
+    assert all(len(value) >= 32 for value in (first.engine_token, first.actions_token, first.signing_key))
+    again = load_settings({"ADVISOR_VAR_DIR": str(tmp_path), "ADVISOR_ENVIRONMENT": "production"})
+    assert (again.engine_token, again.actions_token, again.signing_key) == (
+        first.engine_token, first.actions_token, first.signing_key)
+    # the environment wins over the file
+    chosen = "z" * 40
+    assert load_settings({"ADVISOR_VAR_DIR": str(tmp_path), "ADVISOR_ENGINE_TOKEN": chosen}).engine_token == chosen
+    # a published value that got into the file is replaced, never used
+    path.write_text(path.read_text().replace(first.engine_token, "dev-engine-token"))
+    replaced = load_settings({"ADVISOR_VAR_DIR": str(tmp_path)})
+    assert replaced.engine_token not in (first.engine_token, "dev-engine-token")
+    assert replaced.actions_token == first.actions_token
 
 
 def test_today_sets_the_date_the_knowledge_is_read_for():
