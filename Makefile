@@ -48,9 +48,10 @@ check: venvs ## validate knowledge, translations and Rasa data
 test-unit: venvs ## fast tests, no servers
 	@$(APP) -m pytest tests/unit -q
 
-test-rasa: train ## held-out NLU test set, per-language accuracy; dialogue test stories
+test-rasa: train ## held-out NLU test set, per-language accuracy; dialogue test stories; answer guard
 	@$(APP) -m bot eval-nlu
 	@$(APP) -m bot test-stories
+	@$(APP) benchmarks/answers.py --split dev --guard
 
 test-integration: setup ## real action server code, real index, real model
 	@$(APP) -m pytest tests/integration -q

@@ -19,26 +19,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import runtime
 from actions.context import Turn, read_turn
 from actions.messages import send, talk_to_person_button
-from bot import texts, urgency
+from bot import texts
 from bot.i18n import format_date, language_name, translate
+from bot.knowledge import decision
+from bot.knowledge.decision import INTENT_TOPICS, public_topic
 
 logger = logging.getLogger(__name__)
 
-INTENT_TOPICS = {
-    "ask_recognition": "recognition",
-    "ask_residence": "residence",
-    "ask_language_course": "language_course",
-    "ask_eu_employment": "eu_employment",
-    "ask_living": "living",
-}
-#: How close (in score) another article must come to be offered as "related".
-RELATED_MARGIN = 0.03
-MAX_RELATED = 2
-
-
-def public_topic(article_topic: str) -> str:
-    """The API's topic name for an article topic ('general' articles count as living)."""
-    return "living" if article_topic == "general" else article_topic
 
 
 def pick_version(kb, article_id: str, lang: str):
@@ -102,44 +89,18 @@ def detail_button(lang: str, article_id: str, title: str = texts.BUTTON_MORE_DET
     return {"title": translate(lang, title) if title == texts.BUTTON_MORE_DETAIL else title, "payload": payload}
 
 
-def related_buttons(kb, hits, lang: str, threshold: float) -> list[dict[str, str]]:
-    best = hits[0].score
+def related_buttons(kb, related_ids, lang: str) -> list[dict[str, str]]:
     buttons = []
-    for hit in hits[1:]:
-        # Hits are ordered by the fused ranking; score is each article's best cosine.
-        if len(buttons) >= MAX_RELATED:
-            break
-        if hit.score < max(threshold, best - RELATED_MARGIN):
-            continue
-        article, _ = pick_version(kb, hit.article_id, lang)
+    for article_id in related_ids:
+        article, _ = pick_version(kb, article_id, lang)
         if article is not None:
-            buttons.append(detail_button(lang, hit.article_id, article.title))
+            buttons.append(detail_button(lang, article_id, article.title))
     return buttons
-
-
-#: When the NLU says "out of scope", an article must match clearly better than usual before the
-#: bot answers anyway: off-topic questions score 0.79-0.82 against our articles, real ones
-#: mostly 0.85 and more (multilingual-e5 scores sit in a narrow band; see MODEL.md).
-OUT_OF_SCOPE_MARGIN = 0.04
-#: Among hits this close to the best one, prefer an article of the topic the NLU recognised
-#: (0.03: "how do I get my engineering degree recognised?" scored the experience route 0.022
-#: above the recognition articles in uk and tr; 2026-11-24).
-TOPIC_PREFERENCE_MARGIN = 0.03
 
 
 def choose_hit(hits: list, turn: Turn, threshold: float):
     """The hit to answer from, or None when none is trustworthy enough."""
-    if not hits:
-        return None
-    chosen = hits[0]
-    topic = INTENT_TOPICS.get(turn.intent)
-    if topic and public_topic(chosen.topic) != topic:
-        for hit in hits[1:]:
-            if public_topic(hit.topic) == topic and hit.score >= chosen.score - TOPIC_PREFERENCE_MARGIN:
-                chosen = hit
-                break
-    required = threshold + (OUT_OF_SCOPE_MARGIN if turn.intent == "out_of_scope" else 0.0)
-    return chosen if chosen.score >= required else None
+    return decision.choose_hit(hits, turn.intent, threshold)
 
 
 def best_answer(kb, turn: Turn, threshold: float) -> tuple[Any | None, list]:
@@ -180,44 +141,57 @@ class ActionAnswer(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         turn = read_turn(tracker)
-        intent_topic = INTENT_TOPICS.get(turn.intent)
-        kind = urgency.detect(turn.text)
-        if kind or urgency.wants_person(turn.text):
-            # Urgent, a refusal, or "I need to talk to someone about ...": a person, not an
-            # article; action_handoff_start says why and the form names the office.
-            return handoff_events(tracker, turn, intent_topic, answered=True, start=True, kind=kind)
-        kb = runtime.knowledge_base()
-        if not turn.text or turn.text.startswith("/"):
-            # A topic button (payload, no words): offer the topic's articles to choose from.
-            topic_menu(dispatcher, kb, turn)
-            return handoff_events(tracker, turn, intent_topic, answered=True)
-        threshold = runtime.settings().no_answer_threshold
-        hit, hits = best_answer(kb, turn, threshold)
-        if hit is None:
-            no_answer(dispatcher, turn)
-            return handoff_events(tracker, turn, intent_topic, answered=False)
-        article, fallback = pick_version(kb, hit.article_id, turn.lang)
-        section = matching_section(kb, hit, article)
-        body = f"{section.heading}\n{section.text}" if section else article.summary
-        buttons = [detail_button(turn.lang, article.id)]
-        buttons += related_buttons(kb, [hit] + [h for h in hits if h is not hit], turn.lang, threshold)
-        buttons.append(talk_to_person_button(turn.lang))
-        send(
-            dispatcher,
-            turn,
-            compose(turn.lang, article, body, fallback),
-            public_topic(article.topic),
-            buttons=buttons,
-            sources=sources_of(article),
-            articles=[article.id],
-        )
-        return handoff_events(tracker, turn, public_topic(article.topic), answered=True)
+        settings = runtime.settings()
+        # The knowledge base is loaded only when the decision needs to search.
+        made = decision.decide(runtime.knowledge_base, turn.text, turn.lang, turn.intent,
+                               settings.no_answer_threshold, settings.search_top_k, runtime.referrals())
+        return render(dispatcher, tracker, turn, made)
 
 
-def no_answer(dispatcher: CollectingDispatcher, turn: Turn) -> None:
-    """Say plainly that we do not know, and offer a person instead of guessing."""
-    message = texts.OUT_OF_SCOPE if turn.intent == "out_of_scope" else texts.NO_ANSWER
+def render(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn,
+           made: decision.Decision) -> list[dict[str, Any]]:
+    """Send what ``decide`` decided; the slot events the handoff reads."""
+    intent_topic = INTENT_TOPICS.get(turn.intent)
+    if made.kind == decision.PERSON:
+        # Urgent, a refusal, or "I need to talk to someone about ...": a person, not an
+        # article; action_handoff_start says why and the form names the office.
+        return handoff_events(tracker, turn, intent_topic, answered=True, start=True, kind=made.urgency)
+    if made.kind == decision.MENU:
+        # A topic button (payload, no words): offer the topic's articles to choose from.
+        topic_menu(dispatcher, runtime.knowledge_base(), turn)
+        return handoff_events(tracker, turn, intent_topic, answered=True)
+    if made.kind != decision.ANSWER:
+        no_answer(dispatcher, turn, made.referral)
+        return handoff_events(tracker, turn, intent_topic, answered=False)
+    kb = runtime.knowledge_base()
+    hit = made.hit
+    article, fallback = pick_version(kb, made.article_id, turn.lang)
+    section = matching_section(kb, hit, article)
+    body = f"{section.heading}\n{section.text}" if section else article.summary
+    buttons = [detail_button(turn.lang, article.id)]
+    buttons += related_buttons(kb, made.related, turn.lang)
+    buttons.append(talk_to_person_button(turn.lang))
+    send(
+        dispatcher,
+        turn,
+        compose(turn.lang, article, body, fallback),
+        public_topic(article.topic),
+        buttons=buttons,
+        sources=sources_of(article),
+        articles=[article.id],
+    )
+    return handoff_events(tracker, turn, public_topic(article.topic), answered=True)
+
+
+def no_answer(dispatcher: CollectingDispatcher, turn: Turn, referral_id: str | None = None) -> None:
+    """Say plainly that we do not know (naming the subject and who can help), and offer a person."""
     topic = INTENT_TOPICS.get(turn.intent, "out_of_scope")
+    referral = next((r for r in runtime.referrals() if r.id == referral_id), None) if referral_id else None
+    if referral is not None:
+        send(dispatcher, turn, referral.text(turn.lang), topic, buttons=[talk_to_person_button(turn.lang)],
+             sources=[{"id": referral.id, "title": referral.source_title, "url": referral.source_url}])
+        return
+    message = texts.OUT_OF_SCOPE if turn.intent == "out_of_scope" else texts.NO_ANSWER
     send(dispatcher, turn, translate(turn.lang, message), topic, buttons=[talk_to_person_button(turn.lang)])
 
 

@@ -45,6 +45,31 @@ def knowledge_base():
         return _knowledge_base
 
 
+_referrals: tuple = ((), None)
+
+
+def referrals() -> tuple:
+    """The referrals of knowledge/referrals.yml, read again when the file changes.
+
+    A file with errors keeps the last good list (``python -m bot check`` names the errors).
+    """
+    global _referrals
+    from bot.knowledge.referrals import REFERRALS_FILE, read_referrals
+
+    path = settings().knowledge_dir / REFERRALS_FILE
+    try:
+        stamp = path.stat().st_mtime_ns
+    except OSError:
+        stamp = None
+    loaded, loaded_stamp = _referrals
+    if stamp != loaded_stamp:
+        found, problems = read_referrals(settings().knowledge_dir)
+        if not any(p.severity == "error" for p in problems) or not loaded:
+            loaded = tuple(found)
+        _referrals = (loaded, stamp)
+    return loaded
+
+
 def use_knowledge_base(kb) -> None:
     """Install an already loaded knowledge base (tests, alternative embedders)."""
     global _knowledge_base

@@ -62,6 +62,7 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
     from bot.contacts.check import check_contacts
     from bot.knowledge.articles import article_files
     from bot.knowledge.check import check_knowledge, format_report
+    from bot.knowledge.referrals import check_referrals
     from bot.replies import check_replies
 
     today = args.today or settings.current_date()
@@ -72,6 +73,7 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
     if has_contacts:
         problems += check_contacts(settings.knowledge_dir, today=today)
     problems += check_replies(settings.knowledge_dir)
+    problems += check_referrals(settings.knowledge_dir, _article_ids(settings.knowledge_dir))
     problems += check_summary_terms(settings.knowledge_dir)
     for line in format_report(problems, root=settings.knowledge_dir.parent):
         print(line)
@@ -87,6 +89,12 @@ def run_check(args: argparse.Namespace, settings: Settings) -> int:
                                         if article_errors else "."))
         return 1
     return 0
+
+
+def _article_ids(knowledge_dir) -> set:
+    from bot.knowledge import ARTICLES_FOLDER
+
+    return {path.name.split(".")[0] for path in (knowledge_dir / ARTICLES_FOLDER).glob("*/*.de.md")}
 
 
 # --- mark-translated ------------------------------------------------------------------------

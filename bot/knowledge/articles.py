@@ -56,6 +56,12 @@ class Article:
     keywords: list[str]
     sections: list[Section]
     path: Path
+    #: Whom the article is for (front matter ``audience``, kept in the German file): any of
+    #: bot.knowledge.front_matter.AUDIENCES; empty = everyone.
+    audience: list[str] = field(default_factory=list)
+    #: Questions this article answers, as people ask them (front matter ``questions``, German
+    #: file only); each is a chunk of its own, so a question is matched against questions.
+    questions: list[str] = field(default_factory=list)
 
     def applies_to(self, district_code: str | None) -> bool:
         """True when the article is meant for that district (or for every district)."""
@@ -92,6 +98,8 @@ class Article:
             keywords=list(data["keywords"]),
             sections=[Section(**s) for s in data["sections"]],
             path=Path(data["path"]),
+            audience=list(data.get("audience") or []),
+            questions=list(data.get("questions") or []),
         )
 
 

@@ -28,7 +28,8 @@ class Chunk:
 
 
 def chunk_article(article: Article) -> list[Chunk]:
-    """Title + summary (+ keywords) as chunk #0, then each section with the title and heading."""
+    """Title + summary (+ keywords) as chunk #0, then each section with the title and heading, then
+    each of the article's questions (``#q1``, ``#q2``, …)."""
     prefix = f"{article.id}.{article.lang}#"
     summary_parts = [article.title, article.summary]
     if article.keywords:
@@ -38,6 +39,9 @@ def chunk_article(article: Article) -> list[Chunk]:
         # The title goes into every section chunk: a section alone ("Costs") says too little.
         text = f"{article.title}\n{section.heading}\n{section.text}"
         chunks.append(Chunk(prefix + str(number), article.id, article.lang, article.topic, section.heading, text))
+    for number, question in enumerate(article.questions, start=1):
+        # A question the article answers, matched on its own (the reply then shows the summary).
+        chunks.append(Chunk(f"{prefix}q{number}", article.id, article.lang, article.topic, "", question))
     return chunks
 
 

@@ -20,7 +20,10 @@ from bot.validation.schema import fail, is_empty, is_web_url, parse_date, unknow
 from bot.validation.yamlfile import Loc, YamlFile, key_path
 
 REQUIRED_FIELDS = ("id", "topic", "title", "summary", "sources", "last_reviewed", "review_after")
-OPTIONAL_FIELDS = ("regions", "keywords")
+OPTIONAL_FIELDS = ("regions", "keywords", "audience", "questions")
+#: Whom an article is for (field `audience`, in the German file): an article for one group is
+#: never the answer to a question whose asker is recognisably of the other (bot.knowledge.audience).
+AUDIENCES = ("eu", "third_country", "employer")
 ALL_REGIONS = "all"
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -90,6 +93,8 @@ class FrontMatter(BaseModel):
     #: ``"all"`` or a list of 5-digit district keys (Kreisschlüssel) as text.
     regions: str | list[str] = ALL_REGIONS
     keywords: list[str] = []
+    audience: list[str] = []
+    questions: list[str] = []
 
     @field_validator("id", mode="before")
     @classmethod
@@ -172,6 +177,32 @@ class FrontMatter(BaseModel):
         if not isinstance(value, list) or any(isinstance(k, (dict, list)) or k is None for k in value):
             raise fail("must be a list in brackets, e.g. [Blaue Karte, Blue Card]")
         return [str(k).strip() for k in value if str(k).strip()]
+
+
+    @field_validator("questions", mode="before")
+    @classmethod
+    def _questions(cls, value: Any, info: ValidationInfo) -> list[str]:
+        if value is None:
+            return []
+        if (info.context or {}).get("lang") not in (None, "de"):
+            raise fail("belongs in the German file only (the bot matches questions in any language against "
+                       "them); delete it here")
+        if not isinstance(value, list) or any(isinstance(q, (dict, list)) or q is None for q in value):
+            raise fail("must be a list of questions, one per line starting with '  - '")
+        return [" ".join(str(q).split()) for q in value if str(q).strip()]
+
+    @field_validator("audience", mode="before")
+    @classmethod
+    def _audience(cls, value: Any, info: ValidationInfo) -> list[str]:
+        if value is None:
+            return []
+        if (info.context or {}).get("lang") not in (None, "de"):
+            raise fail("belongs in the German file only (the bot reads it from there); delete it here")
+        values = value if isinstance(value, list) else [value]
+        bad = [v for v in values if str(v) not in AUDIENCES]
+        if bad:
+            raise fail(f"{bad} not known; write one or more of {', '.join(AUDIENCES)} in brackets, e.g. [eu]")
+        return [str(v) for v in values]
 
 
 def _missing(loc: Loc) -> str:

@@ -267,8 +267,8 @@ def test_urgent_question_starts_the_handoff_instead_of_an_answer():
 def test_second_unanswered_low_confidence_message_starts_the_handoff(monkeypatch):
     from actions import answer
 
-    monkeypatch.setattr(answer, "best_answer", lambda kb, turn, threshold: (None, []))
-    monkeypatch.setattr(answer.runtime, "knowledge_base", lambda: None)
+    nothing = answer.decision.Decision(answer.decision.NO_ANSWER)
+    monkeypatch.setattr(answer.decision, "decide", lambda *args, **kwargs: nothing)
     _, slots = run("action_answer", "blah blah", intent="nlu_fallback")
     assert slots["start_handoff"] is False and slots["fallback_count"] == 1
     _, slots = run("action_answer", "blah again", intent="nlu_fallback", slots={"fallback_count": 1})

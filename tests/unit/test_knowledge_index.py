@@ -51,6 +51,18 @@ def test_an_article_gives_a_summary_chunk_and_one_chunk_per_section(knowledge_di
     assert {(c.article_id, c.lang, c.topic) for c in chunks} == {("eu-blue-card", "en", "residence")}
 
 
+def test_each_question_an_article_answers_is_a_chunk_of_its_own(knowledge_dir):
+    import dataclasses
+
+    article = next(a for a in load_articles(knowledge_dir) if (a.id, a.lang) == ("eu-blue-card", "en"))
+    article = dataclasses.replace(article, questions=["How do I get a Blue Card?"])
+
+    chunks = chunk_article(article)
+
+    assert [(c.chunk_id, c.heading, c.text) for c in chunks[3:]] == [
+        ("eu-blue-card.en#q1", "", "How do I get a Blue Card?")]
+
+
 # --- embedders ------------------------------------------------------------------------------
 
 def test_hashing_embedder_is_deterministic_and_normalised():

@@ -1,4 +1,4 @@
-"""The real-question benchmark: loading, the fixed dev/test split and the planned article ids.
+"""The real-question benchmark: loading, the fixed dev/test split, checking the labels.
 
 Questions that real people asked in public (forums, Q&A sites, FAQ pages of authorities and
 counselling services), each with its source URL and a label saying which article answers it.
@@ -32,37 +32,6 @@ OUR_LANGUAGES = ("de", "en", "ar", "uk", "ru", "tr", "pl", "ro", "fa", "vi")
 OTHER_LANGUAGES = ("hu", "fr", "es", "it", "pt", "bg", "cs", "sq", "hr", "sr", "ps", "zh", "bn")
 # A real post may be translated only into these languages, and is then marked as a translation.
 TRANSLATION_TARGETS = ("ar", "fa", "vi", "ro")
-
-# Articles that are being written in parallel (BRIEF.md, "New articles", issue 11 part 5), and the
-# two renamed ones. Labels may use these ids before the files exist. Once every id here exists
-# under knowledge/articles/, this block can be deleted (the unit test then needs nothing else).
-PLANNED_ARTICLE_IDS = frozenset({
-    "residence-vocational-training-16a",
-    "residence-training-place-search-17",
-    "residence-study-16b",
-    "residence-job-search-after-study-20",
-    "residence-asylum-seekers-work",
-    "residence-duldung-work",
-    "residence-ausbildungsduldung-60c",
-    "residence-beschaeftigungsduldung-60d",
-    "residence-track-change-19d",
-    "residence-ukraine-temporary-protection-24",
-    "living-migrant-women-work",
-    "residence-naturalisation",
-    "residence-settlement-permit-9",
-    "residence-settlement-spouse-german-28",
-    "residence-eu-long-term-38a",
-    "residence-self-employment-21",
-    "residence-freelance-21-5",
-    "residence-schengen-visit-visa",
-    "employer-hiring-from-abroad",
-    "employer-accelerated-procedure",
-    "employer-advice-sachsen-anhalt",
-})
-RENAMED_ARTICLE_IDS = {  # old id on disk -> id to label with
-    "residence-blue-card-salary-2026": "residence-blue-card-salary",
-    "eu-minimum-wage-2026": "eu-minimum-wage",
-}
 
 # The kinds of office or service a reply names when no article answers (field `referral`).
 REFERRAL_KINDS = frozenset({
@@ -116,12 +85,11 @@ def load_all() -> dict[str, list[dict]]:
 
 def article_ids_on_disk(root: Path | None = None) -> set[str]:
     root = root or HERE.parents[2] / "knowledge" / "articles"
-    ids = {path.name[: -len(".de.md")] for path in root.glob("*/*.de.md")}
-    return {RENAMED_ARTICLE_IDS.get(i, i) for i in ids}
+    return {path.name[: -len(".de.md")] for path in root.glob("*/*.de.md")}
 
 
 def known_article_ids() -> set[str]:
-    return article_ids_on_disk() | set(PLANNED_ARTICLE_IDS)
+    return article_ids_on_disk()
 
 
 def problems_of(item: dict, known_ids: set[str]) -> list[str]:

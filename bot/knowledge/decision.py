@@ -1,0 +1,163 @@
+"""The answer decision: answer from an article, refer, or hand over to a person.
+
+One function, :func:`decide`, makes the decision for one message. The action server's
+``action_answer`` calls it and renders what it decided; ``benchmarks/answers.py`` calls the
+same function with the same index and model over real questions. Nothing here talks to Rasa:
+the intent the engine recognised is an input.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot import urgency
+from bot.knowledge.audience import conflicts, question_status
+from bot.knowledge.referrals import Referral, find_referral
+from bot.knowledge.search import Hit
+
+#: The engine's intents that carry a topic, and the topic (the public chat API's name).
+INTENT_TOPICS = {
+    "ask_recognition": "recognition",
+    "ask_residence": "residence",
+    "ask_language_course": "language_course",
+    "ask_eu_employment": "eu_employment",
+    "ask_living": "living",
+}
+#: Intents whose rule runs ``action_answer`` (bot/data/rules.yml); any other intent takes
+#: another path in the engine (small talk, the handoff form, …).
+ANSWER_INTENTS = frozenset(INTENT_TOPICS) | {"nlu_fallback", "out_of_scope"}
+
+#: How close (in score) another article must come to be offered as "related".
+RELATED_MARGIN = 0.03
+MAX_RELATED = 2
+#: When the NLU says "out of scope", an article must match clearly better than usual before the
+#: bot answers anyway: off-topic questions score 0.79-0.82 against our articles, real ones
+#: mostly 0.85 and more (multilingual-e5 scores sit in a narrow band; see MODEL.md).
+OUT_OF_SCOPE_MARGIN = 0.04
+#: Among hits this close to the best one, prefer an article of the topic the NLU recognised
+#: (0.03: "how do I get my engineering degree recognised?" scored the experience route 0.022
+#: above the recognition articles in uk and tr; 2026-11-24).
+TOPIC_PREFERENCE_MARGIN = 0.03
+#: How many articles are searched when the question shows the asker's status, so that enough
+#: remain after those for the other group are left out.
+AUDIENCE_DEPTH = 10
+
+# What the decision can be.
+ANSWER = "answer"        #: answer from ``article_id``
+NO_ANSWER = "no_answer"  #: say plainly that we do not know (with a referral when one fits)
+PERSON = "person"        #: urgent, a refusal, or a request for a person: start the handoff
+MENU = "menu"            #: a topic button without words: offer the topic's articles
+ROUTED = "routed"        #: the engine takes another path for this intent (not action_answer)
+#: The referral of a NO_ANSWER that names no office: the offer to pass the question to a counsellor.
+COUNSELLOR = "counsellor"
+
+
+def public_topic(article_topic: str) -> str:
+    """The API's topic name for an article topic ('general' articles count as living)."""
+    return "living" if article_topic == "general" else article_topic
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str
+    #: The article to answer from (ANSWER only).
+    article_id: str | None = None
+    #: The hit it was chosen from: which section matched.
+    hit: Hit | None = None
+    #: Other articles offered as related, best first.
+    related: tuple[str, ...] = ()
+    #: All hits the search returned, best first (empty when no search ran).
+    hits: tuple[Hit, ...] = ()
+    #: The urgent case urgency.detect found (PERSON only).
+    urgency: str | None = None
+    #: Why: a short English phrase for logs and the benchmark.
+    reason: str = ""
+    #: The referral (knowledge/referrals.yml id) a NO_ANSWER names, when one fits.
+    referral: str | None = None
+    #: What the question is about, when it names a subject we have no article on.
+    subject: str | None = None
+    #: Kreisschlüssel of the office a located question asks for, when known.
+    district: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def cited(self) -> tuple[str, ...]:
+        """The articles the reply shows: the answer first, then the related ones."""
+        return ((self.article_id,) if self.article_id else ()) + self.related
+
+
+def choose_hit(hits: Sequence[Hit], intent: str, threshold: float) -> Hit | None:
+    """The hit to answer from, or None when none is trustworthy enough."""
+    if not hits:
+        return None
+    chosen = hits[0]
+    topic = INTENT_TOPICS.get(intent)
+    if topic and public_topic(chosen.topic) != topic:
+        for hit in hits[1:]:
+            if public_topic(hit.topic) == topic and hit.score >= chosen.score - TOPIC_PREFERENCE_MARGIN:
+                chosen = hit
+                break
+    required = threshold + (OUT_OF_SCOPE_MARGIN if intent == "out_of_scope" else 0.0)
+    return chosen if chosen.score >= required else None
+
+
+def audience_of(kb, article_id: str) -> list:
+    """Whom an article is for, as its German version (the reference) declares."""
+    article = kb.article(article_id, "de")
+    return list(getattr(article, "audience", None) or []) if article is not None else []
+
+
+def related_ids(chosen: Hit, hits: Sequence[Hit], threshold: float) -> tuple[str, ...]:
+    """Up to MAX_RELATED other articles that scored nearly as well as the chosen one."""
+    best = chosen.score
+    related = []
+    for hit in hits:
+        # Hits are ordered by the fused ranking; score is each article's best cosine.
+        if hit.article_id == chosen.article_id:
+            continue
+        if len(related) >= MAX_RELATED:
+            break
+        if hit.score < max(threshold, best - RELATED_MARGIN):
+            continue
+        related.append(hit.article_id)
+    return tuple(related)
+
+
+def decide(kb, text: str, lang: str, intent: str, threshold: float, top_k: int = 5,
+           referrals: Sequence[Referral] = ()) -> Decision:
+    """What to do with one message: answer from an article, say we do not know, or a person.
+
+    ``kb`` is a loaded :class:`bot.knowledge.search.KnowledgeBase` (or a function returning
+    it, called only when a search is needed); ``intent`` the engine's intent for the message
+    ("" when unknown); ``threshold`` the no-answer threshold; ``referrals`` those of
+    knowledge/referrals.yml: a question that names a subject we have no article on is referred,
+    not answered from the nearest article.
+    """
+    text = (text or "").strip()
+    kind = urgency.detect(text)
+    if kind or urgency.wants_person(text):
+        # Urgent, a refusal, or "I need to talk to someone about ...": a person, not an article.
+        return Decision(PERSON, urgency=kind, reason="urgent" if kind else "asks for a person")
+    if not text or text.startswith("/"):
+        return Decision(MENU, reason="a button without words")
+    if callable(kb):
+        kb = kb()
+    kb.maybe_reload()
+    hits = tuple(kb.search(text, max(top_k, AUDIENCE_DEPTH)))
+    status = question_status(text)
+    if status:
+        # An article written only for the other group (EU citizens / third-country nationals)
+        # is never the answer: "I am Polish, do I need a work permit?" must not get the Blue Card.
+        hits = tuple(h for h in hits if not conflicts(audience_of(kb, h.article_id), status))
+    hits = hits[:top_k]
+    chosen = choose_hit(hits, intent, threshold)
+    referral = find_referral(list(referrals), text)
+    if referral is not None and (chosen is None or chosen.article_id not in referral.covered_by):
+        return Decision(NO_ANSWER, hits=hits, referral=referral.id, subject=referral.id,
+                        reason=f"names a subject no article answers ({referral.id})")
+    if chosen is None:
+        return Decision(NO_ANSWER, hits=hits, referral=COUNSELLOR,
+                        reason="no article scores above the threshold")
+    return Decision(ANSWER, article_id=chosen.article_id, hit=chosen, hits=hits,
+                    related=related_ids(chosen, hits, threshold), reason="best article above the threshold")
