@@ -106,7 +106,7 @@ def choose_hit(hits: list, turn: Turn, threshold: float):
 def best_answer(kb, turn: Turn, threshold: float) -> tuple[Any | None, list]:
     """The hits for the turn's text, and the one to answer from if it is trustworthy enough."""
     kb.maybe_reload()
-    hits = kb.search(turn.text, runtime.settings().search_top_k)
+    hits = kb.search(turn.text, runtime.settings().search_top_k, query_vector=turn.query_vector)
     return choose_hit(hits, turn, threshold), hits
 
 

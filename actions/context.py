@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 from rasa_sdk import Tracker
 
+from bot import e5
 from bot.i18n import DEFAULT_LANGUAGE, normalise_language
 
 
@@ -17,6 +19,9 @@ class Turn:
     intent: str
     confidence: float
     entities: list[dict[str, Any]]
+    #: The message's e5 query vector, computed once by the engine's featurizer (bot.e5); None
+    #: for button payloads, which skip the NLU, and then the search embeds the text itself.
+    query_vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     def entity(self, name: str) -> str | None:
         for entity in self.entities:
@@ -37,4 +42,5 @@ def read_turn(tracker: Tracker) -> Turn:
         intent=intent.get("name") or "",
         confidence=float(intent.get("confidence") or 0.0),
         entities=list(latest.get("entities") or []),
+        query_vector=e5.unpack(latest.get(e5.PARSE_KEY)),
     )

