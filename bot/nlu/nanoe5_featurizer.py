@@ -27,8 +27,7 @@ from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot import e5
-from bot import engine_speedups
+from bot import e5, engine_speedups
 
 engine_speedups.install()
 
