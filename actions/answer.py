@@ -144,7 +144,8 @@ class ActionAnswer(Action):
         settings = runtime.settings()
         # The knowledge base is loaded only when the decision needs to search.
         made = decision.decide(runtime.knowledge_base, turn.text, turn.lang, turn.intent,
-                               settings.no_answer_threshold, settings.search_top_k, runtime.referrals())
+                               settings.no_answer_threshold, settings.search_top_k, runtime.referrals(),
+                               query_vector=turn.query_vector)
         return render(dispatcher, tracker, turn, made)
 
 

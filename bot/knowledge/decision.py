@@ -125,14 +125,15 @@ def related_ids(chosen: Hit, hits: Sequence[Hit], threshold: float) -> tuple[str
 
 
 def decide(kb, text: str, lang: str, intent: str, threshold: float, top_k: int = 5,
-           referrals: Sequence[Referral] = ()) -> Decision:
+           referrals: Sequence[Referral] = (), query_vector=None) -> Decision:
     """What to do with one message: answer from an article, say we do not know, or a person.
 
     ``kb`` is a loaded :class:`bot.knowledge.search.KnowledgeBase` (or a function returning
     it, called only when a search is needed); ``intent`` the engine's intent for the message
     ("" when unknown); ``threshold`` the no-answer threshold; ``referrals`` those of
     knowledge/referrals.yml: a question that names a subject we have no article on is referred,
-    not answered from the nearest article.
+    not answered from the nearest article. ``query_vector``: the message's e5 vector when the
+    engine computed it already (bot.e5; one embedding per message).
     """
     text = (text or "").strip()
     kind = urgency.detect(text)
@@ -144,7 +145,7 @@ def decide(kb, text: str, lang: str, intent: str, threshold: float, top_k: int =
     if callable(kb):
         kb = kb()
     kb.maybe_reload()
-    hits = tuple(kb.search(text, max(top_k, AUDIENCE_DEPTH)))
+    hits = tuple(kb.search(text, max(top_k, AUDIENCE_DEPTH), query_vector=query_vector))
     status = question_status(text)
     if status:
         # An article written only for the other group (EU citizens / third-country nationals)

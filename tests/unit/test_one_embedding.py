@@ -136,3 +136,20 @@ def test_actions_run_off_the_servers_event_loop():
     result = asyncio.run(both())
 
     assert [m["text"] for m in result.model_dump()["responses"]] == ["ok"]
+
+
+def test_the_answer_decision_searches_with_the_engines_vector(knowledge_dir, tmp_path):
+    from bot.knowledge import decision
+
+    embedder = CountingEmbedder()
+    build_index(knowledge_dir, tmp_path / "index", embedder, today=dt.date(2026, 6, 1))
+    kb = KnowledgeBase(tmp_path / "index", embedder)
+    kb.load()
+    question = "Wie lange dauert der Integrationskurs?"
+    vector = embedder.encode_queries([question])[0]
+    embedder.queries.clear()
+
+    made = decision.decide(kb, question, "de", "ask_language_course", 0.1, query_vector=vector)
+
+    assert embedder.queries == []
+    assert made.hits and made.hits[0].article_id == "integration-course"
