@@ -61,8 +61,8 @@ def footer(lang: str, article) -> list[str]:
     ]
 
 
-def sources_of(article) -> list[dict[str, str]]:
-    return [{"id": article.id, "title": s.title, "url": s.url} for s in article.sources]
+def sources_of(article) -> list[dict[str, Any]]:
+    return [{"id": article.id, "title": s.title, "url": s.url, "secondary": s.secondary} for s in article.sources]
 
 
 _EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
@@ -82,6 +82,16 @@ def compose(lang: str, article, body: str, translated_fallback: bool) -> str:
     lines += [article.title, "", body.strip(), ""]
     lines += footer(lang, article)
     return "\n".join(lines)
+
+
+def answer_parts(lang: str, article, body: str, translated_fallback: bool) -> dict[str, Any]:
+    """The parts of ``compose``'s text for a client that renders them: the Markdown is kept."""
+    note = None
+    if translated_fallback:
+        note = translate(lang, texts.TRANSLATION_MISSING, language=language_name(article.lang, lang, capitalize=False))
+    reviewed, disclaimer = footer(lang, article)
+    return {"title": article.title, "markdown": body.strip(), "lang": article.lang, "note": note,
+            "reviewed": reviewed, "disclaimer": disclaimer}
 
 
 def detail_button(lang: str, article_id: str, title: str = texts.BUTTON_MORE_DETAIL) -> dict[str, str]:
@@ -169,6 +179,7 @@ def render(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn,
     article, fallback = pick_version(kb, made.article_id, turn.lang)
     section = matching_section(kb, hit, article)
     body = f"{section.heading}\n{section.text}" if section else article.summary
+    markdown = f"## {section.heading}\n{section.text}" if section else article.summary
     buttons = [detail_button(turn.lang, article.id)]
     buttons += related_buttons(kb, made.related, turn.lang)
     buttons.append(talk_to_person_button(turn.lang))
@@ -180,6 +191,7 @@ def render(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn,
         buttons=buttons,
         sources=sources_of(article),
         articles=[article.id],
+        answer=answer_parts(turn.lang, article, markdown, fallback),
     )
     return handoff_events(tracker, turn, public_topic(article.topic), answered=True)
 
@@ -225,6 +237,7 @@ class ActionMoreDetail(Action):
             no_answer(dispatcher, turn)
             return []
         body = "\n\n".join(f"{s.heading}\n{s.text.strip()}" for s in article.sections)
+        markdown = "\n\n".join(f"## {s.heading}\n{s.text.strip()}" for s in article.sections)
         send(
             dispatcher,
             turn,
@@ -233,5 +246,6 @@ class ActionMoreDetail(Action):
             buttons=[talk_to_person_button(turn.lang)],
             sources=sources_of(article),
             articles=[article.id],
+            answer=answer_parts(turn.lang, article, markdown, fallback),
         )
         return []

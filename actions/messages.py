@@ -29,6 +29,7 @@ def send(
     articles: list[str] | None = None,
     contact: dict[str, Any] | None = None,
     handoff: dict[str, Any] | None = None,
+    answer: dict[str, Any] | None = None,
 ) -> None:
     dispatcher.utter_message(
         json_message={
@@ -36,6 +37,9 @@ def send(
             "buttons": buttons or [],
             "sources": sources or [],
             "contact": contact,
+            # An article's answer in parts (Markdown body, review date, disclaimer) for clients
+            # that render it; "text" stays the whole answer as plain text.
+            "answer": answer,
             "meta": {
                 "intent": turn.intent,
                 "confidence": round(turn.confidence, 4),

@@ -125,12 +125,24 @@ def _buttons(value: Any) -> list[dict[str, str]]:
     ]
 
 
-def _sources(value: Any) -> list[dict[str, str]]:
+#: The parts of an article's answer (actions/answer.py ``answer_parts``), each a string or null.
+ANSWER_FIELDS = ("title", "markdown", "lang", "note", "reviewed", "disclaimer")
+
+
+def answer_parts(value: Any) -> dict[str, str | None] | None:
+    """An answer's parts for clients that render them (the widget), or None; only string fields pass."""
+    if not isinstance(value, dict) or not isinstance(value.get("markdown"), str):
+        return None
+    return {key: value[key] if isinstance(value.get(key), str) else None for key in ANSWER_FIELDS}
+
+
+def _sources(value: Any) -> list[dict[str, Any]]:
     if not isinstance(value, list):
         return []
     # Only web links: the widget turns url into an href, so "javascript:" must never pass.
+    # Official sources come first; "secondary" marks a commercial, blog or law-firm page.
     return [
-        {"id": _text(s.get("id")), "title": s["title"], "url": s["url"]}
+        {"id": _text(s.get("id")), "title": s["title"], "url": s["url"], "secondary": s.get("secondary") is True}
         for s in value
         if isinstance(s, dict)
         and isinstance(s.get("title"), str)
@@ -181,6 +193,9 @@ def build_chat_response(
                 "sources": _sources(payload.get("sources")),
                 "contact": contact if isinstance(contact, dict) else None,
             }
+            answer = answer_parts(payload.get("answer"))
+            if answer:
+                message["answer"] = answer
             if isinstance(payload.get("meta"), dict):
                 meta = _meta(payload["meta"])
         elif isinstance(item.get("text"), str):

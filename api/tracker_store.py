@@ -19,6 +19,8 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.pool import NullPool
 
+from api.engine_client import answer_parts
+
 #: Seconds to wait while the engine holds SQLite's write lock.
 SQLITE_BUSY_TIMEOUT = 10
 #: Bot events the gateway appended itself (a counsellor's reply, a notice: api.human): the case page
@@ -110,6 +112,7 @@ def _conversation_item(kind: str, timestamp: float, raw: str):
         "sources": [s for s in custom.get("sources") or [] if isinstance(s, dict)],
         "articles": [str(a) for a in meta.get("articles") or []],
         "contact": custom.get("contact") if isinstance(custom.get("contact"), dict) else None,
+        "answer": answer_parts(custom.get("answer")),
         "buttons": buttons,
         "payload": None,
         "lang": metadata.get("lang") if kind == "user" else meta.get("lang"),

@@ -65,7 +65,7 @@ def widget_items(db: Session, settings, session: ChatSession) -> list[dict[str, 
             items.append({"kind": "bot", "text": item["text"], "buttons": item["buttons"],
                           "sources": [s for s in item["sources"] if isinstance(s.get("url"), str)
                                       and s["url"].startswith(("https://", "http://"))],
-                          "contact": item["contact"], "lang": lang,
+                          "contact": item["contact"], "answer": item.get("answer"), "lang": lang,
                           "dir": text_direction(lang) if lang else None,
                           "timestamp": item["timestamp"]})
     for event in _events(db, session.id):

@@ -287,6 +287,30 @@ WIDGET_EMAIL_SAVED = N_("When an answer is waiting, we will write to: {email}")
 WIDGET_EMAIL_STOP = N_("Switch off the e-mails")
 WIDGET_EMAIL_STOPPED = N_("The e-mails are switched off and your address has been deleted.")
 WIDGET_RESTORED = N_("Your conversation has been opened again.")
+# Rendered answers and the start of a conversation (issue 14); {count} and {days} filled in.
+WIDGET_SOURCES_COUNT = N_("Sources ({count})")
+WIDGET_SOURCE_SECONDARY = N_("not an official source")
+WIDGET_START_TOPICS = N_("Choose a topic:")
+WIDGET_START_EXAMPLES = N_("Or ask, for example:")
+#: Example questions the opened widget offers as buttons (sent as if typed).
+WIDGET_EXAMPLE_RECOGNITION = N_("How do I get my foreign degree recognised?")
+WIDGET_EXAMPLE_RESIDENCE = N_("Which residence permit do I need to work in Germany?")
+WIDGET_EXAMPLE_COURSE = N_("Where can I find a German course?")
+WIDGET_PRIVACY_SHORT = N_(
+    "Your messages are stored for {days} days, and you can delete them at any time. You do not need "
+    "to give your name."
+)
+WIDGET_PRIVACY_LINK = N_("Privacy notice")
+#: The full privacy notice (GET /privacy) after WIDGET_PRIVACY; {days}: the case's retention period.
+PRIVACY_CASE = N_(
+    "If you ask for a person and agree, the responsible office receives a case: a short summary in "
+    "German, your last message, your district and your language. It is deleted {days} days after the "
+    "case is closed."
+)
+PRIVACY_EMAIL = N_(
+    "An e-mail address is stored only if you leave one after a handoff, and only to tell you that a "
+    "reply is waiting. It is deleted with the case, or at once when you switch the e-mails off."
+)
 
 # --- counsellor dashboard (api/routes/dashboard*.py, api/templates/dashboard/) ----------------
 DASHBOARD_TITLE = N_("Counsellor dashboard")
@@ -417,6 +441,18 @@ DASHBOARD_NEW_PASSWORD = N_("New password")
 DASHBOARD_RESET_PASSWORD = N_("Set new password")
 DASHBOARD_SAVED = N_("Saved.")
 DASHBOARD_ACCOUNT_INVALID = N_("Enter an email address, a name and a role.")
+# The queue's views and filters, topic names, the case's last message (issue 14).
+DASHBOARD_VIEW = N_("Show")
+DASHBOARD_VIEW_ALL = N_("All cases")
+DASHBOARD_VIEW_MINE = N_("My cases")
+DASHBOARD_VIEW_UNCLAIMED = N_("Unclaimed")
+DASHBOARD_OFFICE = N_("Office")
+DASHBOARD_URGENCY = N_("Urgency")
+DASHBOARD_URGENT_ONLY = N_("Urgent only")
+DASHBOARD_NOT_URGENT = N_("Not urgent")
+DASHBOARD_TOPIC_LIVING = N_("Living and everyday life")
+DASHBOARD_TOPIC_GENERAL = N_("Other questions")
+DASHBOARD_LAST_MESSAGE = N_("Last message from the person")
 DASHBOARD_ACCOUNT_EXISTS = N_("An account with this email address already exists.")
 DASHBOARD_NOT_YOURSELF = N_("You cannot disable your own account.")
 DASHBOARD_PASSWORD_TOO_SHORT = N_("The password must have at least 12 characters.")

@@ -52,6 +52,19 @@ class Source(BaseModel):
     id: str
     title: str
     url: str
+    #: A commercial, blog or law-firm page; official sources come first.
+    secondary: bool = False
+
+
+class Answer(BaseModel):
+    """An article's answer in parts, for clients that render Markdown (``text`` has it all as plain text)."""
+
+    title: str | None = None
+    markdown: str
+    lang: str | None = None
+    note: str | None = None
+    reviewed: str | None = None
+    disclaimer: str | None = None
 
 
 class Message(BaseModel):
@@ -59,6 +72,7 @@ class Message(BaseModel):
     buttons: list[Button]
     sources: list[Source]
     contact: dict[str, Any] | None
+    answer: Answer | None = None
 
 
 class Meta(BaseModel):

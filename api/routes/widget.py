@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import APIRouter
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.templating import Jinja2Templates
 
 from api.deps import SettingsDep
-from bot import texts
-from bot.i18n import DEFAULT_LANGUAGE, normalise_language, text_direction, translate
+from bot import SUPPORTED_LANGUAGES, texts
+from bot.i18n import DEFAULT_LANGUAGE, language_name, normalise_language, text_direction, translate
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 WIDGET_DIR = STATIC_DIR / "widget"
+templates = Jinja2Templates(directory=str(Path(__file__).resolve().parent.parent / "templates"))
 
 #: The widget's fixed texts by the key its script uses.
 WIDGET_TEXTS = {
@@ -71,12 +73,22 @@ WIDGET_TEXTS = {
     "helped_thanks": texts.WIDGET_HELPED_THANKS,
     "not_helped": texts.WIDGET_NOT_HELPED,
     "talk_to_person": texts.BUTTON_TALK_TO_PERSON,
+    # rendered answers and the start of a conversation
+    "sources_count": texts.WIDGET_SOURCES_COUNT,
+    "source_secondary": texts.WIDGET_SOURCE_SECONDARY,
+    "start_topics": texts.WIDGET_START_TOPICS,
+    "start_examples": texts.WIDGET_START_EXAMPLES,
+    "privacy_short": texts.WIDGET_PRIVACY_SHORT,
+    "privacy_link": texts.WIDGET_PRIVACY_LINK,
 }
+
+#: The example questions the opened widget offers; a button sends one as if it had been typed.
+EXAMPLE_QUESTIONS = (texts.WIDGET_EXAMPLE_RECOGNITION, texts.WIDGET_EXAMPLE_RESIDENCE, texts.WIDGET_EXAMPLE_COURSE)
 
 #: Placeholders the widget fills in itself (the server cannot know the values).
 WIDGET_PLACEHOLDERS = {
     "talking_to": ("{name}",), "unread": ("{count}",), "keep_hint": ("{days}",), "kept": ("{days}",),
-    "email_saved": ("{email}",),
+    "email_saved": ("{email}",), "sources_count": ("{count}",),
 }
 
 #: The script has no versioned URL (the embed line never changes), so caches keep it briefly.
@@ -103,12 +115,20 @@ def widget_texts(settings: SettingsDep, lang: str | None = None) -> JSONResponse
     two, before it can paint its button; an unsupported list falls back to German.
     """
     code = choose_language(lang)
-    placeholders = {"privacy": {"days": settings.session_retention_days}}
+    days = {"days": settings.session_retention_days}
+    placeholders = {"privacy": days, "privacy_short": days}
     translated = {
         key: translate(code, message, locales_dir=settings.locales_dir, **placeholders.get(key, {}))
         for key, message in WIDGET_TEXTS.items()
     }
-    body = {"lang": code, "dir": text_direction(code), "texts": translated}
+    # The start of a conversation: the four topics (their buttons' payloads) and example questions.
+    start = {
+        "topics": [{"title": translate(code, title, locales_dir=settings.locales_dir), "payload": payload}
+                   for title, payload in texts.TOPIC_BUTTONS],
+        "examples": [translate(code, question, locales_dir=settings.locales_dir) for question in EXAMPLE_QUESTIONS],
+        "privacy_url": f"privacy?lang={code}",
+    }
+    body = {"lang": code, "dir": text_direction(code), "texts": translated, "start": start}
     # No secret in it, and every page view asks for it: let the browser keep it a while.
     return JSONResponse(body, headers={"Cache-Control": "public, max-age=600"})
 
@@ -121,6 +141,23 @@ def widget_script() -> FileResponse:
         media_type="text/javascript; charset=utf-8",
         headers={"Cache-Control": SCRIPT_CACHE},
     )
+
+
+@page_router.get("/privacy")
+def privacy_page(request: Request, settings: SettingsDep, lang: str | None = None) -> HTMLResponse:
+    """The full privacy notice the widget links to, in ``lang`` (else the browser's language)."""
+    code = choose_language(lang or request.headers.get("accept-language", "").replace(";", ","))
+    paragraphs = [
+        translate(code, texts.WIDGET_PRIVACY, locales_dir=settings.locales_dir, days=settings.session_retention_days),
+        translate(code, texts.PRIVACY_CASE, locales_dir=settings.locales_dir, days=settings.escalation_retention_days),
+        translate(code, texts.PRIVACY_EMAIL, locales_dir=settings.locales_dir),
+    ]
+    return templates.TemplateResponse(request, "privacy.html", {
+        "lang": code, "dir": text_direction(code), "paragraphs": paragraphs,
+        "title": translate(code, texts.WIDGET_PRIVACY_LINK, locales_dir=settings.locales_dir),
+        "languages": [(c, language_name(c)) for c in SUPPORTED_LANGUAGES],
+        "language_label": translate(code, texts.WIDGET_LANGUAGE, locales_dir=settings.locales_dir),
+    })
 
 
 @page_router.get("/")

@@ -61,6 +61,7 @@ def test_the_open_chat_has_no_serious_or_critical_accessibility_violation(new_pa
     widget = Widget(page, stack.gateway_url).load().open()
     expect(page.locator("sa-advisor .widget")).to_have_attribute("lang", lang)
     widget.ask(QUESTIONS[lang])
+    page.locator("sa-advisor li.msg.bot .sources summary").first.click()
     expect(page.locator("sa-advisor li.msg.bot .sources a").first).to_be_visible()
 
     results = Axe().run(page)

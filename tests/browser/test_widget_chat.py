@@ -74,7 +74,10 @@ def test_a_handoff_ends_with_a_contact_card_and_a_counsellors_reply_arrives_mark
     expect(card).to_be_visible()
     expect(card.locator(".contact-title")).to_have_text(translate("de", texts.WIDGET_CONTACT))
     assert card.locator(".contact-name").inner_text().strip()
-    assert card.locator("dt").count() >= 1 and card.locator("a").count() == 0
+    assert card.locator("dt").count() >= 1
+    # Phone, e-mail and web address can be tapped; nothing else on the card is a link.
+    hrefs = card.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert hrefs and all(h.startswith(("tel:+", "mailto:", "https://", "http://")) for h in hrefs), hrefs
     card.scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "handoff-de-desktop.png")
 
@@ -174,7 +177,7 @@ def _engine_events(engine_db, session_id: str) -> int:
         return db.execute("SELECT COUNT(*) FROM events WHERE sender_id = ?", (session_id,)).fetchone()[0]
 
 
-def test_a_contact_card_shows_its_fields_as_text_with_labels(new_page, stack):
+def test_a_contact_card_shows_its_fields_with_labels_and_a_tappable_phone_number(new_page, stack):
     """Rendering only (the handoff issue fills real cards): seeded into the stored conversation."""
     page = new_page()
     Widget(page, stack.gateway_url).load()
@@ -194,7 +197,10 @@ def test_a_contact_card_shows_its_fields_as_text_with_labels(new_page, stack):
         texts.WIDGET_CONTACT_ADDRESS, texts.WIDGET_CONTACT_HOURS, texts.WIDGET_CONTACT_PHONE,
         texts.WIDGET_CONTACT_WEB, texts.WIDGET_CONTACT_NOTE)])
     expect(card.locator("dd").nth(1)).to_have_text("Mo 08:00–12:00\nDo 13:00–18:00")
-    assert card.locator("a").count() == 0  # links come only from "sources"
+    # The phone number can be tapped; "javascript:" stays text.
+    expect(card.locator("a")).to_have_count(1)
+    expect(card.locator("a")).to_have_attribute("href", "tel:+490000000000")
+    expect(card.locator("dd").nth(3)).to_have_text("javascript:alert(1)")
     page.wait_for_timeout(200)
     assert page.dialogs == []
 

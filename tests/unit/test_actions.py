@@ -90,7 +90,14 @@ def test_answer_shows_matching_section_with_sources_date_and_disclaimer(knowledg
     assert translate("de", texts.LAST_REVIEWED, date="24. November 2026") in reply["text"]
     assert reply["text"].endswith(translate("de", texts.DISCLAIMER))
     assert reply["sources"] == [{"id": "residence-blue-card", "title": "Make it in Germany",
-                                 "url": "https://www.make-it-in-germany.com/de/visum-aufenthalt/arten/blaue-karte-eu"}]
+                                 "url": "https://www.make-it-in-germany.com/de/visum-aufenthalt/arten/blaue-karte-eu",
+                                 "secondary": False}]
+    # The same answer in parts for the widget: Markdown kept, date and disclaimer apart.
+    parts = reply["answer"]
+    assert parts["title"] == "Blaue Karte EU" and parts["lang"] == "de" and parts["note"] is None
+    assert parts["markdown"].startswith("## Gehaltsgrenze\n")
+    assert parts["reviewed"] == translate("de", texts.LAST_REVIEWED, date="24. November 2026")
+    assert parts["disclaimer"] == translate("de", texts.DISCLAIMER)
     assert reply["meta"]["topic"] == "residence" and reply["meta"]["articles"] == ["residence-blue-card"]
     assert reply["meta"]["intent"] == "ask_residence"
 
@@ -100,6 +107,7 @@ def test_language_without_translation_gets_english_with_a_note_in_its_language(k
 
     note = translate("pl", texts.TRANSLATION_MISSING, language="angielski")
     assert reply["text"].splitlines()[0] == note
+    assert reply["answer"]["note"] == note and reply["answer"]["lang"] == "en"
     assert "EU Blue Card" in reply["text"]
     assert reply["text"].endswith(translate("pl", texts.DISCLAIMER))
 

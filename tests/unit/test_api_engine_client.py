@@ -31,7 +31,7 @@ def test_a_custom_payload_becomes_one_message_with_its_buttons_sources_and_meta(
             {
                 "text": BLUE_CARD["text"],
                 "buttons": [{"title": "Mehr dazu", "payload": "/more_detail"}],
-                "sources": [SOURCE],
+                "sources": [{**SOURCE, "secondary": False}],
                 "contact": None,
             }
         ],
@@ -105,7 +105,23 @@ def test_links_other_than_web_links_and_malformed_parts_are_dropped():
     response = build_chat_response("s1", "de", [{"custom": payload}, None, {"image": "https://x/y.png"}])
     (message,) = response["messages"]
     assert message["buttons"] == [{"title": "ok", "payload": "/affirm"}]
-    assert message["sources"] == [{"id": "b", "title": "good", "url": "https://www.bamf.de/"}]
+    assert message["sources"] == [{"id": "b", "title": "good", "url": "https://www.bamf.de/", "secondary": False}]
     assert message["contact"] is None
     assert response["meta"] == {"intent": None, "confidence": None, "topic": "residence", "articles": ["a"],
                                 "handoff": None}
+
+
+def test_an_answer_keeps_its_markdown_parts_for_the_widget_and_secondary_sources_are_marked():
+    answer = {"title": "Blaue Karte EU", "markdown": "## Gehalt\n- **mindestens** 50.700 €", "lang": "de",
+              "note": None, "reviewed": "Zuletzt geprüft: 1. Dezember 2026", "disclaimer": "Keine Rechtsberatung.",
+              "extra": "<script>", "title_html": 1}
+    sources = [{"id": "a", "title": "BAMF", "url": "https://www.bamf.de/"},
+               {"id": "a", "title": "Blog", "url": "https://example.com/", "secondary": True}]
+    payload = {**BLUE_CARD, "sources": sources, "answer": answer}
+    (message,) = build_chat_response("s1", "de", [{"custom": payload}])["messages"]
+    assert message["answer"] == {key: answer[key] for key in ("title", "markdown", "lang", "note", "reviewed",
+                                                              "disclaimer")}
+    assert [s["secondary"] for s in message["sources"]] == [False, True]
+    # Without its Markdown an answer is no answer: the plain text is all there is.
+    (plain,) = build_chat_response("s1", "de", [{"custom": {**BLUE_CARD, "answer": {"title": "x"}}}])["messages"]
+    assert "answer" not in plain

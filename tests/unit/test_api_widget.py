@@ -127,6 +127,26 @@ def test_the_privacy_notice_names_the_configured_retention(make_client):
     assert notice == translate("de", texts.WIDGET_PRIVACY, days=7) and "7" in notice
 
 
+def test_the_start_offers_four_topics_and_three_example_questions_in_the_language(client):
+    start = client.get("/api/v1/widget-texts", params={"lang": "vi"}).json()["start"]
+    assert [t["payload"] for t in start["topics"]] == [payload for _, payload in texts.TOPIC_BUTTONS]
+    assert start["topics"][0]["title"] == translate("vi", texts.BUTTON_RECOGNITION) != texts.BUTTON_RECOGNITION
+    assert start["examples"] == [translate("vi", q) for q in (
+        texts.WIDGET_EXAMPLE_RECOGNITION, texts.WIDGET_EXAMPLE_RESIDENCE, texts.WIDGET_EXAMPLE_COURSE)]
+    assert len(set(start["examples"])) == 3 and start["privacy_url"] == "privacy?lang=vi"
+
+
+def test_the_full_privacy_notice_is_a_page_in_the_visitors_language(make_client):
+    client = make_client(session_retention_days=7, escalation_retention_days=60)
+    page = client.get("/privacy", params={"lang": "ar"})
+    assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert '<html lang="ar" dir="rtl">' in page.text
+    assert translate("ar", texts.PRIVACY_CASE, days=60) in page.text
+    assert translate("ar", texts.WIDGET_PRIVACY, days=7) in page.text
+    german = client.get("/privacy", headers={"Accept-Language": "de-DE,de;q=0.9"})
+    assert translate("de", texts.WIDGET_PRIVACY_LINK) in german.text
+
+
 def test_widget_texts_may_be_cached_but_chat_answers_may_not(client):
     assert client.get("/api/v1/widget-texts").headers["cache-control"] == "public, max-age=600"
     assert client.get("/api/v1/languages").headers["cache-control"] == "no-store"

@@ -8,8 +8,9 @@
  * the host page's styles and leaks none into it, needs no second document (so it paints fast
  * and stays under the host page's frame policy), and assistive technology reads it as part
  * of the page. Plain ES2017, no build step, no third-party code.
- * Everything the bot or a counsellor sends is set with textContent, never parsed as HTML;
- * the only links are the https/http URLs of a message's "sources".
+ * Everything the bot or a counsellor sends is set with textContent, never parsed as HTML: the
+ * answers' Markdown is read by a small allow-list (headings, lists, tables, bold, links) into DOM
+ * nodes; links are only https/http, mailto: and tel: addresses.
  *
  * Storage: the conversation lives in this tab's sessionStorage. Only when the person chooses
  * "keep this chat on this device" (after a handoff) does localStorage hold the session id and
@@ -171,7 +172,7 @@
     ui.launcher.setAttribute("aria-expanded", "false");
     ui.launcher.setAttribute("aria-controls", "sa-panel");
     ui.launcher.appendChild(icon("chat"));
-    ui.launcherText = ui.launcher.appendChild(el("span"));
+    ui.launcherText = ui.launcher.appendChild(el("span", "vh")); // round: the name is for screen readers
     ui.badge = ui.launcher.appendChild(el("span", "badge"));
     ui.badge.hidden = true;
     wrap.appendChild(ui.launcher);
@@ -189,6 +190,7 @@
     panel.setAttribute("aria-describedby", "sa-subtitle");
     panel.addEventListener("keydown", function (event) {
       if (event.key === "Escape") { event.preventDefault(); close(); }
+      if (event.key === "Tab" && fullScreen()) trapFocus(event);
     });
     ui.wrap.appendChild(panel);
 
@@ -229,17 +231,16 @@
     scroll.setAttribute("aria-labelledby", "sa-conversation");
     ui.conversationLabel = scroll.appendChild(el("h3", "vh"));
     ui.conversationLabel.id = "sa-conversation";
-    var privacy = scroll.appendChild(el("section", "privacy"));
-    privacy.setAttribute("aria-labelledby", "sa-privacy");
-    ui.privacyTitle = privacy.appendChild(el("h3"));
-    ui.privacyTitle.id = "sa-privacy";
-    ui.privacyText = privacy.appendChild(el("p"));
-    ui.greeting = scroll.appendChild(el("p", "msg bot"));
-    // A polite live region: screen readers announce each message added to it.
-    var log = scroll.appendChild(el("div"));
-    log.setAttribute("role", "log");
-    log.setAttribute("aria-labelledby", "sa-conversation");
-    ui.log = log.appendChild(el("ol", "log"));
+    // The start: a greeting, the four topics and three example questions as buttons, and a short
+    // privacy notice with a link to the full text.
+    var intro = ui.intro = scroll.appendChild(el("div", "intro"));
+    ui.greeting = intro.appendChild(el("p", "msg bot greeting"));
+    ui.starters = intro.appendChild(el("div", "starters"));
+    ui.privacy = intro.appendChild(el("p", "privacy"));
+    // The conversation. Not a live region itself: re-drawing it (another language, a reload)
+    // must not read it all out again; `ui.announcer` says each new message once instead.
+    ui.log = scroll.appendChild(el("ol", "log"));
+    ui.log.setAttribute("aria-labelledby", "sa-conversation");
     ui.typing = scroll.appendChild(el("div", "typing"));
     ui.typing.setAttribute("role", "status");
     var dots = ui.typing.appendChild(el("span", "dots"));
@@ -254,6 +255,8 @@
     ui.alert.setAttribute("role", "alert");
     ui.status = panel.appendChild(el("p", "status"));
     ui.status.setAttribute("role", "status");
+    ui.announcer = panel.appendChild(el("p", "vh"));
+    ui.announcer.setAttribute("aria-live", "polite");
 
     var form = ui.form = panel.appendChild(el("form", "composer"));
     form.noValidate = true;
@@ -281,11 +284,13 @@
 
   function applyTexts(data) {
     texts = data.texts;
+    startData = data.start || null;
     state.lang = data.lang;
     state.dir = data.dir;
     ui.wrap.lang = data.lang;
     ui.wrap.dir = data.dir;
     ui.launcherText.textContent = texts.launcher;
+    ui.launcher.title = texts.launcher;
     showUnread();
     if (ui.panel) applyPanelTexts();
   }
@@ -301,9 +306,10 @@
     ui.confirmYes.textContent = texts.delete_confirm;
     ui.confirmNo.textContent = texts.cancel;
     ui.conversationLabel.textContent = texts.conversation;
-    ui.privacyTitle.textContent = texts.privacy_title;
-    ui.privacyText.textContent = texts.privacy;
-    ui.greeting.textContent = texts.greeting;
+    ui.greeting.textContent = "";
+    isolated(ui.greeting, texts.greeting, state.dir === "rtl");
+    ui.greeting.dir = state.dir || "auto";
+    fillStart();
     ui.typingText.textContent = texts.typing;
     ui.inputLabel.textContent = texts.input_label;
     ui.input.placeholder = texts.input_hint;
@@ -351,61 +357,291 @@
     return "";
   }
 
-  function renderContact(contact) {
+  // --- rich text: a small allow-list of Markdown, built as DOM nodes ---------------------------
+  // Headings, lists, tables, bold, emphasis and links of the articles; web, e-mail and phone
+  // addresses become links. Every piece of text is set with textContent: whatever the server
+  // sends, no HTML of it ever reaches the page. In right-to-left text, runs of Latin letters,
+  // digits and § (German terms, "§ 18g AufenthG", postcodes, e-mail addresses, numbers) are
+  // isolated in <bdi> elements so that they keep their own order inside Arabic or Farsi.
+
+  var RTL = ["ar", "fa", "he", "ur", "ps", "ckb"];
+  var STRONG = /[A-Za-z\u00C0-\u024F\u0370-\u03FF\u0400-\u04FF]|([\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF])/;
+  // A left-to-right run: starts and ends with a letter, digit or §, may hold spaces and . , : / @ + - – _ & '
+  var LTR_RUN = /[A-Za-z\u00C0-\u024F0-9§@+](?:[A-Za-z\u00C0-\u024F0-9§@+.,:/\-–_&' ]*[A-Za-z\u00C0-\u024F0-9§])?/g;
+  var INLINE = new RegExp([
+    "\\[([^\\]\\n]+)\\]\\(([^()\\s]+)\\)", // 1, 2: [text](url)
+    "\\*\\*([^*\\n]+?)\\*\\*|__([^_\\n]+?)__", // 3, 4: bold
+    "\\*([^*\\s][^*\\n]*?)\\*(?![*\\w])", // 5: emphasis (not inside a word)
+    "(https?://[^\\s<>()\"]*[^\\s<>()\".,;:!?'»”])", // 6: web address
+    "(www\\.[a-z0-9-]+(?:\\.[a-z0-9-]+)+(?:/[^\\s<>()\"]*[^\\s<>()\".,;:!?'»”])?)", // 7
+    "([A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)*\\.[A-Za-z]{2,})", // 8: e-mail address
+    "((?:\\+|\\b0)\\d[\\d ()/-]{5,}\\d)", // 9: phone number
+  ].join("|"), "gi");
+
+  function directionOf(lang) {
+    return lang && RTL.indexOf(String(lang).split("-")[0]) >= 0 ? "rtl" : "ltr";
+  }
+
+  // The direction of a text by its first strong letter (what dir="auto" does), for isolating.
+  function guessDirection(text) {
+    var match = STRONG.exec(text || "");
+    return match && match[1] ? "rtl" : "ltr";
+  }
+
+  function isolated(parent, text, rtl) {
+    if (!rtl) { parent.appendChild(document.createTextNode(text)); return parent; }
+    var last = 0;
+    text.replace(LTR_RUN, function (run, offset) {
+      if (!/[A-Za-z\u00C0-\u024F0-9]/.test(run)) return run; // a lone "§" or "+" stays where it is
+      if (offset > last) parent.appendChild(document.createTextNode(text.slice(last, offset)));
+      var bdi = parent.appendChild(el("bdi", null, run));
+      bdi.dir = "ltr";
+      last = offset + run.length;
+      return run;
+    });
+    if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+    return parent;
+  }
+
+  function safeHref(url) {
+    if (typeof url !== "string") return null;
+    if (/^(mailto|tel):/i.test(url)) return /^mailto:[^\s<>"]+$|^tel:\+?[0-9]+$/i.test(url) ? url : null;
+    return webLink(url);
+  }
+
+  function telHref(phone) {
+    var digits = phone.replace(/[^\d+]/g, "");
+    return (digits.replace(/\D/g, "").length >= 6) ? "tel:" + digits.replace(/(?!^)\+/g, "") : null;
+  }
+
+  function makeLink(href, label, rtl) {
+    var link = el("a");
+    link.href = href;
+    if (/^https?:/i.test(href)) {
+      link.target = "_blank";
+      link.rel = "noopener noreferrer";
+    }
+    if (rtl && guessDirection(label) === "ltr") link.dir = "ltr";
+    isolated(link, label, rtl && link.dir !== "ltr");
+    if (link.target) {
+      link.appendChild(el("span", "ext", "\u2197")).setAttribute("aria-hidden", "true");
+      link.appendChild(el("span", "vh", " " + texts.new_window));
+    }
+    return link;
+  }
+
+  // Inline Markdown and bare addresses of one line into `parent`.
+  function inline(parent, text, rtl) {
+    var last = 0;
+    var match;
+    var pattern = new RegExp(INLINE.source, "gi"); // its own: bold and links call this again inside
+    while ((match = pattern.exec(text))) {
+      var start = match.index;
+      var node = null;
+      if (match[1] !== undefined) {
+        var href = safeHref(match[2]);
+        node = href ? makeLink(href, match[1], rtl) : isolated(el("span"), match[1], rtl);
+      } else if (match[3] !== undefined || match[4] !== undefined) {
+        node = el("strong");
+        inline(node, match[3] !== undefined ? match[3] : match[4], rtl);
+      } else if (match[5] !== undefined) {
+        if (start > 0 && /\w/.test(text.charAt(start - 1))) continue;
+        node = el("em");
+        inline(node, match[5], rtl);
+      } else if (match[6] !== undefined || match[7] !== undefined) {
+        var url = match[6] || "https://" + match[7];
+        node = webLink(url) ? makeLink(webLink(url), match[6] || match[7], rtl) : null;
+      } else if (match[8] !== undefined) {
+        node = makeLink("mailto:" + match[8], match[8], rtl);
+      } else if (match[9] !== undefined) {
+        var tel = telHref(match[9]);
+        node = tel ? makeLink(tel, match[9], rtl) : null;
+      }
+      if (!node) continue;
+      if (start > last) isolated(parent, text.slice(last, start), rtl);
+      parent.appendChild(node);
+      last = pattern.lastIndex;
+    }
+    if (last < text.length) isolated(parent, text.slice(last), rtl);
+    return parent;
+  }
+
+  // Markdown blocks: headings (## → h5), lists (nested by indentation), tables, paragraphs.
+  // `headingLevel` is the level of a "#" heading; plain chat texts keep their line breaks.
+  function richText(text, rtl, options) {
+    options = options || {};
+    var top = options.headingLevel || 4;
+    var root = document.createDocumentFragment();
+    var paragraph = null;
+    var lists = []; // open lists: [{node, indent, item}]
+    var table = null;
+    function closeAll() { paragraph = null; lists = []; table = null; }
+    function addLine(target, line) {
+      if (target.childNodes.length) target.appendChild(options.soft ? document.createTextNode(" ") : el("br"));
+      inline(target, line, rtl);
+    }
+    String(text || "").split(/\r?\n/).forEach(function (raw) {
+      var line = raw.replace(/\s+$/, "");
+      var heading = /^(#{1,6})\s+(.+)$/.exec(line);
+      var item = /^(\s*)(?:([-*+])|(\d{1,3})[.)])\s+(.*)$/.exec(line);
+      if (!line.trim()) { closeAll(); return; }
+      if (/^\s*\|.*\|\s*$/.test(line)) {
+        paragraph = null; lists = [];
+        if (/^\s*\|[\s:|-]+\|\s*$/.test(line) && line.indexOf("-") >= 0) return; // the |---| row
+        if (!table) {
+          var wrap = root.appendChild(el("div", "table"));
+          wrap.tabIndex = 0; // a wide table scrolls sideways, also with the keyboard
+          table = { node: wrap.appendChild(el("table")), rows: 0 };
+        }
+        var row = table.node.appendChild(el("tr"));
+        line.trim().replace(/^\||\|$/g, "").split("|").forEach(function (cell) {
+          inline(row.appendChild(el(table.rows ? "td" : "th")), cell.trim(), rtl);
+        });
+        table.rows += 1;
+        return;
+      }
+      table = null;
+      if (heading) {
+        closeAll();
+        var level = Math.min(6, top + heading[1].length - 1);
+        inline(root.appendChild(el("h" + Math.max(level, top))), heading[2], rtl);
+        return;
+      }
+      if (item) {
+        paragraph = null;
+        var indent = item[1].replace(/\t/g, "    ").length;
+        var ordered = item[3] !== undefined;
+        while (lists.length && (indent < lists[lists.length - 1].indent ||
+               (indent === lists[lists.length - 1].indent && lists[lists.length - 1].ordered !== ordered))) lists.pop();
+        var current = lists[lists.length - 1];
+        if (!current || indent > current.indent) {
+          var parent = current && current.item ? current.item : root;
+          var list = parent.appendChild(el(ordered ? "ol" : "ul"));
+          if (ordered && item[3] !== "1") list.start = Number(item[3]);
+          current = { node: list, indent: indent, ordered: ordered, item: null };
+          lists.push(current);
+        }
+        current.item = current.node.appendChild(el("li"));
+        inline(current.item, item[4], rtl);
+        return;
+      }
+      if (lists.length && /^\s+/.test(line)) { // a list item's next line
+        addLine(lists[lists.length - 1].item, line.trim());
+        return;
+      }
+      lists = [];
+      if (!paragraph) paragraph = root.appendChild(el("p"));
+      addLine(paragraph, options.soft ? line.trim() : line);
+    });
+    return root;
+  }
+
+  function renderContact(contact, rtl) {
     var card = el("div", "contact");
     card.setAttribute("role", "group");
     card.setAttribute("aria-label", texts.contact);
     card.appendChild(el("p", "contact-title", texts.contact));
-    if (contact.name) card.appendChild(el("p", "contact-name", lines(contact.name)));
+    if (contact.name) isolated(card.appendChild(el("p", "contact-name")), lines(contact.name), rtl);
     var list = el("dl");
     CONTACT_FIELDS.forEach(function (field) {
       var value = lines(contact[field]);
       if (!value) return;
       list.appendChild(el("dt", null, texts["contact_" + field]));
-      list.appendChild(el("dd", null, value)); // text: contact links are not from "sources"
+      var dd = list.appendChild(el("dd"));
+      // Phone, e-mail and web address are links a phone can follow; nothing else is.
+      var href = field === "phone" ? telHref(value) : field === "email" ? "mailto:" + value.trim()
+        : field === "web" ? webLink(/^www\./i.test(value.trim()) ? "https://" + value.trim() : value.trim()) : null;
+      if (field === "email" && !/^[^\s@<>"]+@[^\s@<>"]+\.[A-Za-z]{2,}$/.test(value.trim())) href = null;
+      if (href && value.indexOf("\n") < 0) {
+        var link = dd.appendChild(makeLink(href, value.trim(), rtl));
+        link.dir = "ltr";
+      } else {
+        dd.appendChild(richText(value, rtl));
+      }
     });
     if (list.childNodes.length) card.appendChild(list);
     return card;
   }
 
+  function renderSources(sources) {
+    // Official sources first (the server sends them so; a client-side sort keeps it so).
+    sources = sources.slice().sort(function (a, b) { return (a.secondary ? 1 : 0) - (b.secondary ? 1 : 0); });
+    var box = el("details", "sources");
+    box.appendChild(el("summary", null, texts.sources_count.replace("{count}", sources.length)));
+    var list = box.appendChild(el("ul"));
+    sources.forEach(function (source) {
+      var entry = list.appendChild(el("li"));
+      entry.dir = "auto"; // the titles are mostly German, whatever the conversation's language
+      var link = entry.appendChild(makeLink(webLink(source.url), source.title, false));
+      link.lang = "de";
+      if (source.secondary) entry.appendChild(el("span", "source-note", " – " + texts.source_secondary));
+    });
+    return box;
+  }
+
+  // The disclaimer is shown once per conversation, under its first answer (or the first one still
+  // kept, should older ones drop off), where it can be scrolled back to; each answer keeps its
+  // review date.
+  var disclaimerShown = false;
+
+  function renderAnswer(node, item) {
+    var answer = item.answer;
+    var lang = answer.lang || item.lang;
+    var rtl = directionOf(lang) === "rtl";
+    var userRtl = directionOf(item.lang) === "rtl";
+    if (answer.note) isolated(node.appendChild(el("p", "lang-note")), answer.note, userRtl);
+    var body = node.appendChild(el("div", "text rich"));
+    if (lang !== item.lang) {
+      body.lang = lang;
+      body.dir = directionOf(lang);
+    }
+    if (answer.title) isolated(body.appendChild(el("h4", "answer-title")), answer.title, rtl);
+    body.appendChild(richText(answer.markdown, rtl, { headingLevel: 4, soft: true }));
+    if (answer.reviewed) isolated(node.appendChild(el("p", "reviewed")), answer.reviewed, userRtl);
+    if (answer.disclaimer && !disclaimerShown) {
+      disclaimerShown = true;
+      isolated(node.appendChild(el("p", "disclaimer")), answer.disclaimer, userRtl);
+    }
+  }
+
   function renderItem(item) {
     if (item.kind === "followup") return renderFollowup(item);
     var node = el("li", "msg " + item.kind);
-    if (item.lang) node.lang = item.lang;
-    node.dir = item.kind === "user" ? "auto" : item.dir || "auto";
+    var lang = typeof item.lang === "string" ? item.lang : null;
+    if (lang) node.lang = lang;
+    // Each message its own direction: by its language, else (what a person typed) by its letters.
+    var dir = item.kind === "user" || !lang ? guessDirection(item.text) : directionOf(lang);
+    node.dir = dir;
+    var rtl = dir === "rtl";
     if (item.kind === "counsellor") {
       var who = node.appendChild(el("p", "who-person"));
       who.appendChild(icon("person"));
       var label = who.appendChild(el("span", null, texts.counsellor));
       label.setAttribute("data-who", "counsellor");
-      if (item.name) who.appendChild(el("span", null, "· " + item.name));
+      if (item.name) isolated(who.appendChild(el("span", null, "· ")), item.name, rtl);
     } else if (item.kind !== "notice") {
       var kind = item.kind === "user" ? "you" : "assistant";
       var hidden = node.appendChild(el("span", "vh", texts[kind]));
       hidden.setAttribute("data-who", kind);
     }
-    if (item.text) node.appendChild(el("p", "text", item.text));
-    if (item.lang_note) node.appendChild(el("p", "lang-note", item.lang_note));
-    var sources = (item.sources || []).filter(function (s) { return webLink(s.url) && s.title; });
-    if (sources.length) {
-      var box = node.appendChild(el("div", "sources"));
-      box.appendChild(el("p", "sources-title", texts.sources));
-      var list = box.appendChild(el("ul"));
-      sources.forEach(function (source) {
-        var link = el("a", null, source.title);
-        link.href = webLink(source.url);
-        link.target = "_blank";
-        link.rel = "noopener noreferrer";
-        link.appendChild(el("span", "vh", " " + texts.new_window));
-        list.appendChild(el("li")).appendChild(link);
-      });
+    if (item.answer && typeof item.answer === "object" && typeof item.answer.markdown === "string") {
+      renderAnswer(node, item);
+    } else if (item.text && item.kind === "bot") {
+      node.appendChild(el("div", "text rich")).appendChild(richText(item.text, rtl));
+    } else if (item.text) {
+      // What a person wrote is text: only its addresses become links, nothing else is read as markup.
+      inline(node.appendChild(el("p", "text")), item.text, rtl);
     }
-    if (item.contact && typeof item.contact === "object") node.appendChild(renderContact(item.contact));
+    if (item.lang_note) isolated(node.appendChild(el("p", "lang-note")), item.lang_note, rtl);
+    var sources = (item.sources || []).filter(function (s) { return s && webLink(s.url) && s.title; });
+    if (sources.length) node.appendChild(renderSources(sources));
+    if (item.contact && typeof item.contact === "object") node.appendChild(renderContact(item.contact, rtl));
     if (item.buttons && item.buttons.length) {
       var choices = node.appendChild(el("div", "choices"));
       item.buttons.forEach(function (choice) {
         var pick = button("choice", function () { send(choice.payload, choice.title, false); });
-        pick.textContent = choice.title;
+        pick.dir = "auto"; // an article's German title among Arabic ones reads left to right
+        isolated(pick, choice.title, guessDirection(choice.title) === "rtl");
         choices.appendChild(pick);
       });
     }
@@ -465,14 +701,18 @@
     if (persist) {
       state.items.push(item);
       save();
+      announceMessage(node, item);
     }
+    ui.starters.hidden = true;
     ui.scroll.scrollTop = ui.scroll.scrollHeight;
     return node;
   }
 
   function renderHistory() {
     ui.log.textContent = "";
+    disclaimerShown = false;
     state.items.forEach(function (item) { ui.log.appendChild(renderItem(item)); });
+    if (ui.starters) ui.starters.hidden = state.items.length > 0;
   }
 
   function setTyping(on) {
@@ -530,6 +770,7 @@
     var retry = function () { send(payload, shown, typed); };
     var failed = function (message, canRetry) {
       pending.remove();
+      ui.starters.hidden = state.items.length > 0;
       if (typed && !ui.input.value) ui.input.value = shown;
       showAlert(message, canRetry ? retry : null);
     };
@@ -557,7 +798,7 @@
           var last = n === reply.messages.length - 1;
           show({
             kind: "bot", lang: reply.lang, dir: reply.dir, text: message.text, buttons: message.buttons,
-            sources: message.sources, contact: message.contact,
+            sources: message.sources, contact: message.contact, answer: message.answer || null,
             feedback: last && shownArticles.length && !state.human
               ? { article: shownArticles[0], question: state.lastQuestion || null, done: null } : null,
           }, true);
@@ -598,6 +839,7 @@
     else if (["handed_back", "released", "closed", "transferred"].indexOf(message.kind) >= 0) setHuman(null);
     show({ kind: message.from === "counsellor" ? "counsellor" : "notice", text: message.text,
            name: typeof message.name === "string" ? message.name : null,
+           lang: typeof message.lang === "string" ? message.lang : null,
            lang_note: typeof message.lang_note === "string" ? message.lang_note : null }, true);
     if (!state.open) {
       state.unread += 1; // a person answered while the chat was minimised: the launcher says so
@@ -881,7 +1123,7 @@
             return item.id && Number(item.id) > seen; // answered while the page was closed
           }).length;
           state.items = data.items.map(function (item) {
-            return item.kind === "bot" ? item : { kind: item.kind, text: item.text, name: item.name || null,
+            return item.kind === "bot" ? item : { kind: item.kind, text: item.text, name: item.name || null, lang: item.lang || null,
                                                   lang_note: item.lang_note || null };
           });
           if (data.followup) state.items.push({ kind: "followup", days: data.followup.keep_days,
@@ -943,6 +1185,115 @@
     });
   }
 
+  // --- the start, announcements, the full-screen dialog on a phone ----------------------------
+
+  var startData = null; // {topics: [{title, payload}], examples: [text], privacy_url} from widget-texts
+
+  function starterButton(title, onClick) {
+    var pick = button("choice", onClick);
+    pick.dir = "auto";
+    isolated(pick, title, guessDirection(title) === "rtl");
+    return pick;
+  }
+
+  function fillStart() {
+    if (!ui.starters) return;
+    var rtl = state.dir === "rtl";
+    ui.starters.textContent = "";
+    ui.starters.hidden = state.items.length > 0;
+    if (startData && startData.topics && startData.topics.length) {
+      var topics = ui.starters.appendChild(el("div", "starter-group"));
+      topics.setAttribute("role", "group");
+      var topicsLabel = topics.appendChild(el("p", "start-label", texts.start_topics));
+      topicsLabel.id = "sa-start-topics";
+      topics.setAttribute("aria-labelledby", topicsLabel.id);
+      var topicChoices = topics.appendChild(el("div", "choices"));
+      startData.topics.forEach(function (topic) {
+        topicChoices.appendChild(starterButton(topic.title, function () { send(topic.payload, topic.title, false); }));
+      });
+    }
+    if (startData && startData.examples && startData.examples.length) {
+      var examples = ui.starters.appendChild(el("div", "starter-group"));
+      examples.setAttribute("role", "group");
+      var examplesLabel = examples.appendChild(el("p", "start-label", texts.start_examples));
+      examplesLabel.id = "sa-start-examples";
+      examples.setAttribute("aria-labelledby", examplesLabel.id);
+      var exampleChoices = examples.appendChild(el("div", "choices examples"));
+      startData.examples.forEach(function (question) {
+        exampleChoices.appendChild(starterButton(question, function () { send(question, question, false); }));
+      });
+    }
+    ui.privacy.textContent = "";
+    isolated(ui.privacy, texts.privacy_short + " ", rtl);
+    if (startData && startData.privacy_url) ui.privacy.appendChild(makeLink(BASE + startData.privacy_url, texts.privacy_link, false));
+  }
+
+  // A new message is read out once: its sender and text go into a polite live region (the list
+  // of messages itself is not live, so drawing it again after a reload says nothing).
+  function announceMessage(node, item) {
+    if (!ui.announcer || item.kind === "user" || item.kind === "followup") return;
+    var body = node.querySelector(".text");
+    var who = item.kind === "counsellor" ? texts.counsellor : item.kind === "bot" ? texts.assistant : "";
+    var spoken = (who ? who + ": " : "") + (body ? body.textContent : node.textContent);
+    if (item.contact && item.contact.name) spoken += " " + texts.contact + ": " + lines(item.contact.name);
+    ui.announcer.textContent = "";
+    setTimeout(function () { ui.announcer.textContent = spoken; }, 50);
+  }
+
+  // On a phone (or at 200 % zoom) the chat fills the window: a modal dialog then, whose keyboard
+  // focus stays inside and which follows the visible part of the window when the on-screen
+  // keyboard opens.
+  var FULL_SCREEN = window.matchMedia ? window.matchMedia("(max-width: 30em), (max-height: 32em)") : null;
+
+  function fullScreen() {
+    return !!(FULL_SCREEN && FULL_SCREEN.matches);
+  }
+
+  function focusables() {
+    var nodes = ui.panel.querySelectorAll(
+      "button, [href], select, textarea, input, summary, [tabindex]:not([tabindex='-1'])");
+    return Array.prototype.filter.call(nodes, function (node) {
+      return !node.disabled && node.getClientRects().length > 0;
+    });
+  }
+
+  function trapFocus(event) {
+    var list = focusables();
+    if (!list.length) return;
+    var active = ui.wrap.getRootNode().activeElement;
+    var first = list[0];
+    var last = list[list.length - 1];
+    if (event.shiftKey && (active === first || list.indexOf(active) < 0)) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || list.indexOf(active) < 0)) {
+      event.preventDefault();
+      first.focus();
+    }
+  }
+
+  function fitPanel() {
+    if (!ui.panel) return;
+    var modal = fullScreen() && !ui.panel.hidden;
+    if (modal) ui.panel.setAttribute("aria-modal", "true");
+    else ui.panel.removeAttribute("aria-modal");
+    var viewport = window.visualViewport;
+    if (modal && viewport) {
+      // The keyboard covers the bottom of the window: the panel takes the part that is visible.
+      ui.panel.style.height = Math.round(viewport.height) + "px";
+      ui.panel.style.top = Math.round(viewport.offsetTop) + "px";
+    } else {
+      ui.panel.style.height = "";
+      ui.panel.style.top = "";
+    }
+  }
+
+  if (window.visualViewport) {
+    window.visualViewport.addEventListener("resize", fitPanel);
+    window.visualViewport.addEventListener("scroll", fitPanel);
+  }
+  if (FULL_SCREEN && FULL_SCREEN.addEventListener) FULL_SCREEN.addEventListener("change", fitPanel);
+
   // --- opening, closing, language ------------------------------------------------------------
 
   function open(focus) {
@@ -954,7 +1305,8 @@
     ui.launcher.hidden = true;
     ui.launcher.setAttribute("aria-expanded", "true");
     if (state.unread) { state.unread = 0; save(); showUnread(); }
-    // An empty conversation starts at the top, where the privacy notice is.
+    fitPanel();
+    // An empty conversation starts at the top, where the greeting and the topics are.
     ui.scroll.scrollTop = state.items.length ? ui.scroll.scrollHeight : 0;
     if (focus) ui.input.focus();
   }
@@ -965,6 +1317,7 @@
     save();
     ui.confirm.hidden = true;
     ui.panel.hidden = true;
+    fitPanel();
     ui.launcher.hidden = false;
     ui.launcher.setAttribute("aria-expanded", "false");
     ui.launcher.focus();
