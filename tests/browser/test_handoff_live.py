@@ -95,7 +95,9 @@ def test_a_live_conversation_in_arabic_between_the_widget_and_the_dashboard(new_
     staff.locator("#send-reply").click()
     reply = migrant.locator(COUNSELLOR_MESSAGES).last
     expect(reply.locator(".text")).to_contain_text("يُرجى إحضار ما يلي إلى الموعد", timeout=20_000)
-    expect(reply).to_have_attribute("dir", "auto")
+    # Its own direction by its language (the canned reply went out in Arabic).
+    expect(reply).to_have_attribute("dir", "rtl")
+    expect(reply).to_have_attribute("lang", "ar")
 
     # The migrant answers: no bot reply, and the counsellor's page shows it without a reload.
     bot_replies = migrant.locator(REPLIES).count()

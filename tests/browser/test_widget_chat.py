@@ -130,7 +130,7 @@ def test_a_reload_in_the_same_tab_keeps_the_conversation(new_page, stack):
     page = new_page()
     widget = Widget(page, stack.gateway_url).load().open()
     widget.ask(GERMAN_QUESTION)
-    answer = widget.last_reply().locator(".text").inner_text()
+    answer = widget.last_reply().locator(".text").text_content()
 
     page.reload()
 

@@ -199,7 +199,7 @@ def test_the_opened_widget_greets_in_the_browsers_language_with_topics_examples_
     expect(page.locator(REPLIES)).not_to_have_count(before, timeout=60_000)
     expect(page.locator("sa-advisor li.msg.user .text")).to_have_text([titles[4]])
     expect(page.locator("sa-advisor .starters")).to_be_hidden()
-    full = page.context.new_page()
+    full = new_page(locale="vi-VN")
     full.goto(f"{stack.gateway_url}/privacy?lang=vi")
     expect(full.locator("h1")).to_have_text(translate("vi", texts.WIDGET_PRIVACY_LINK))
 

@@ -265,6 +265,10 @@
     ui.input = form.appendChild(el("textarea"));
     ui.input.id = "sa-input";
     ui.input.rows = 2;
+    // On a phone the keyboard opens with the text field: the conversation gets the room of the
+    // language-and-delete row until the field is left.
+    ui.input.addEventListener("focus", function () { panel.classList.toggle("writing", fullScreen()); });
+    ui.input.addEventListener("blur", function () { panel.classList.remove("writing"); });
     ui.input.addEventListener("keydown", function (event) {
       // Enter sends, Shift+Enter starts a new line; an input method composing text keeps Enter.
       if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
@@ -556,7 +560,7 @@
         var link = dd.appendChild(makeLink(href, value.trim(), rtl));
         link.dir = "ltr";
       } else {
-        dd.appendChild(richText(value, rtl));
+        inline(dd, value, rtl); // its lines kept (pre-wrap); an address inside still becomes a link
       }
     });
     if (list.childNodes.length) card.appendChild(list);
