@@ -132,6 +132,12 @@ class Settings:
     login_limit_per_device: str = "10/15minutes"
     #: Comma-separated origins allowed to embed the widget (CORS). Empty: same origin only.
     allowed_origins: tuple[str, ...] = ()
+    #: Chat messages one gateway passes to the engine at once; the next ones wait in line. A
+    #: message finding ``chat_queue`` others waiting, or waiting ``chat_queue_seconds`` for its
+    #: turn, gets HTTP 503 "busy" with Retry-After at once (api.busy; benchmarks/load.py).
+    chat_concurrency: int = 8
+    chat_queue: int = 100
+    chat_queue_seconds: float = 8.0
 
     # --- retrieval ---------------------------------------------------------------------
     #: When the best hit's score (the question's highest cosine with the article's chunks)

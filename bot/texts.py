@@ -207,6 +207,9 @@ ERROR_UNAVAILABLE = N_(
     "The assistant is not available right now. Your message was not lost: please send it "
     "again in a minute."
 )
+ERROR_BUSY = N_(
+    "Many people are writing to the assistant right now. Please send your message again in a moment."
+)
 ERROR_INTERNAL = N_("Something went wrong on our side. Please try again.")
 ERROR_BAD_LANGUAGE = N_("This language is not supported. Supported languages: {languages}.")
 ERROR_NOT_FOUND = N_("This page does not exist.")

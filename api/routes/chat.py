@@ -12,6 +12,7 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from api import content_gaps, escalations, human
+from api.busy import chat_gate
 from api.clients import client_ip
 from api.deps import (
     AuthorizationHeader,
@@ -188,7 +189,9 @@ async def chat(
         return build_chat_response(session.id, lang, [{"custom": reply}], settings.locales_dir)
     started = time.perf_counter()
     try:
-        replies = await engine.send_message(session.id, text, lang)
+        # Overload: a fast "busy, try again in a moment" (503) rather than a long wait (api.busy).
+        async with chat_gate(request.app, settings).slot():
+            replies = await engine.send_message(session.id, text, lang)
     except EngineSilent:
         # Paused while the message was on its way (a counsellor claimed the case just then)?
         case = await run_in_threadpool(human.live_case, db, session.id)
