@@ -55,18 +55,15 @@ def record(db: Session, kind: str, question: str | None, lang: str | None, artic
 
 
 def refused_turn(text: str, response: dict) -> bool:
-    """Whether the chat ``response`` to the typed ``text`` said "I do not know" (no article, a person offered).
-
-    The answer action's refusal shows no article and offers a person (the /request_human button);
-    greetings and the handoff form's questions do neither or have their own topic.
+    """Whether the chat ``response`` to the typed ``text`` gave no article: a refusal ("I do not know",
+    out of scope) or a referral elsewhere. Greetings (topic "smalltalk"), the handoff form's questions
+    (topic "handoff") and replies without a topic (the engine's own responses) are not refusals.
     """
     if not text or text.startswith("/"):
         return False
     meta = response.get("meta") or {}
-    if meta.get("articles") or meta.get("handoff") or meta.get("topic") in ("handoff", "smalltalk"):
-        return False
-    return any(button.get("payload") == "/request_human"
-               for message in response.get("messages", []) for button in message.get("buttons") or [])
+    return not meta.get("articles") and not meta.get("handoff") and meta.get("topic") not in (None, "", "handoff",
+                                                                                                  "smalltalk")
 
 
 @dataclass

@@ -79,7 +79,7 @@ def _reply(articles=(), topic="residence", buttons=(), handoff=None):
             "meta": {"articles": list(articles), "topic": topic, "handoff": handoff}}
 
 
-def test_a_refusal_is_a_typed_question_answered_with_no_article_but_a_person():
+def test_a_refusal_is_a_typed_question_answered_with_no_article():
     person = [("Talk to a person", "/request_human")]
     assert refused_turn("Wie bekomme ich einen Angelschein?", _reply(topic="out_of_scope", buttons=person))
     assert not refused_turn("Blaue Karte?", _reply(articles=["eu-blue-card"], buttons=person))
@@ -87,3 +87,6 @@ def test_a_refusal_is_a_typed_question_answered_with_no_article_but_a_person():
     assert not refused_turn("Hallo", _reply(topic="smalltalk", buttons=person))
     assert not refused_turn("Magdeburg", _reply(topic="handoff", buttons=person))
     assert not refused_turn("Danke", _reply(topic="smalltalk"))
+    # A referral elsewhere (no article, no person button) is a gap too; an engine response without a topic is not.
+    assert refused_turn("Wo bekomme ich Kindergeld?", _reply(topic="living"))
+    assert not refused_turn("ok", _reply(topic=None))
