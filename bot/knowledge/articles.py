@@ -7,7 +7,9 @@ and field; the fields are validated by the pydantic model in ``bot.knowledge.fro
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import hashlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -166,9 +168,26 @@ def load_articles(knowledge_dir: Path) -> list[Article]:
     return sorted(articles, key=lambda a: (a.topic, a.id, a.lang))
 
 
+#: path -> (sha256 of its bytes, what parsing them gave). A long-running process (the action
+#: server's live reload, bot/knowledge/live.py) parses again only the files that changed.
+_PARSED: dict[Path, tuple[bytes, ParsedFile]] = {}
+
+
 def parse_article_file(path: Path) -> ParsedFile:
     """Read one ``<id>.<lang>.md`` file, collecting every problem instead of stopping at one."""
     path = Path(path)
+    try:
+        key = hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return _parse_article_file(path)
+    known = _PARSED.get(path)
+    if known is None or known[0] != key:
+        known = _PARSED[path] = (key, _parse_article_file(path))
+    # A copy of the lists a caller might change; the article itself is not changed by anyone.
+    return dataclasses.replace(known[1], problems=list(known[1].problems))
+
+
+def _parse_article_file(path: Path) -> ParsedFile:
     parsed = ParsedFile(path=path, article=None, problems=[])
 
     def report(line: int, key: str, message: str, severity: Severity = "error") -> None:

@@ -163,6 +163,11 @@ def glossary_path(knowledge_dir: Path, file_name: str = GLOSSARY_FILE) -> Path:
     return Path(knowledge_dir) / file_name
 
 
+#: path -> (sha256 of its bytes, the glossary and problems read from them): compiling every term's
+#: patterns takes seconds, which a long-running process (the live reload) pays once per change.
+_READ: dict[Path, tuple[bytes, Glossary | None, list[Problem]]] = {}
+
+
 def read_glossary(knowledge_dir: Path, file_name: str = GLOSSARY_FILE) -> tuple[Glossary | None, list[Problem]]:
     """The glossary of ``knowledge_dir`` (None when there is no file) and its problems.
 
@@ -171,6 +176,17 @@ def read_glossary(knowledge_dir: Path, file_name: str = GLOSSARY_FILE) -> tuple[
     path = glossary_path(knowledge_dir, file_name)
     if not path.exists():
         return None, []
+    try:
+        key = hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return _read_glossary(path)
+    known = _READ.get(path)
+    if known is None or known[0] != key:
+        known = _READ[path] = (key, *_read_glossary(path))
+    return known[1], list(known[2])
+
+
+def _read_glossary(path: Path) -> tuple[Glossary | None, list[Problem]]:
     problems: list[Problem] = []
 
     def report(line: int, key: str, message: str) -> None:

@@ -40,6 +40,8 @@ LOCK_FILE = ".reload.lock"
 WATCHED_SUFFIXES = (".md", ".yml", ".yaml", ".tsv")
 #: Milliseconds without further changes before a reload starts (an editor's save is several writes).
 DEBOUNCE_MS = 1500
+#: Niceness of the reload thread: answering people comes first.
+RELOAD_NICENESS = 10
 #: Problems listed in the status file (a broken facts file can produce hundreds).
 MAX_LISTED = 200
 
@@ -169,19 +171,44 @@ class LiveReloader:
         except ValueError:
             return Path(path).name
 
-    def run(self) -> None:
-        """Watch until ``stop``; every batch of relevant changes triggers one reload."""
+    def run(self, prime: bool = True) -> None:
+        """Watch until ``stop``; every batch of relevant changes triggers one reload.
+
+        The thread runs at a lower priority than the requests (Linux: per-thread nice). Once the
+        watcher is set up, it checks the folder once without building, so that the first edit is as
+        quick as later ones (the check keeps what it parsed of unchanged files); saves made meanwhile
+        are collected by the watcher and reloaded right after.
+        """
         import watchfiles
 
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), RELOAD_NICENESS)
+        except (AttributeError, OSError):
+            pass
         for changes in watchfiles.watch(self.knowledge_dir, stop_event=self._stop, debounce=DEBOUNCE_MS,
-                                        watch_filter=lambda _change, path: relevant(path), raise_interrupt=False):
+                                        watch_filter=lambda _change, path: relevant(path), raise_interrupt=False,
+                                        yield_on_timeout=True, rust_timeout=1000):
+            if not changes:
+                if prime:
+                    prime = False
+                    self._prime()
+                continue
+            prime = False  # the reload reads everything anyway
             try:
                 self.reload(path for _, path in changes)
             except Exception:  # the watcher must outlive one failed reload
                 log.exception("knowledge reload failed; still answering from the build in use")
 
-    def start(self) -> threading.Thread:
-        self._thread = threading.Thread(target=self.run, name="knowledge-reload", daemon=True)
+    def _prime(self) -> None:
+        started = time.monotonic()
+        try:
+            full_check(self.knowledge_dir, self.today())
+        except Exception:  # a broken folder is reported by the first reload
+            log.debug("priming check failed", exc_info=True)
+        log.info("watching %s for edits (first check %.1f s)", self.knowledge_dir, time.monotonic() - started)
+
+    def start(self, prime: bool = True) -> threading.Thread:
+        self._thread = threading.Thread(target=self.run, args=(prime,), name="knowledge-reload", daemon=True)
         self._thread.start()
         return self._thread
 

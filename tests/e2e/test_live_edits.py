@@ -8,6 +8,7 @@ The real engine, action server (with its live reload) and gateway, the real embe
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import time
@@ -33,7 +34,8 @@ RELOAD_TIMEOUT = 300.0
 @pytest.fixture(scope="module")
 def live_stack(tmp_path_factory):
     settings = load_settings()
-    model = model_path(settings.var_dir)
+    # ADVISOR_TEST_MODEL pins another trained model, as in tests/e2e/conftest.py.
+    model = Path(os.environ.get("ADVISOR_TEST_MODEL") or model_path(settings.var_dir))
     current = settings.index_dir / "current"
     for needed in (model, settings.model_dir, current):
         if not needed.exists():
