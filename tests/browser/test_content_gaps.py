@@ -59,7 +59,7 @@ def test_no_under_an_answer_thanks_offers_a_person_and_is_stored_without_persona
 
     # After a reload the answer stays given: no buttons again, the offer of a person stays.
     page.reload()
-    widget.open()
+    expect(page.locator("sa-advisor .panel")).to_be_visible()  # it was open, so it opens again
     feedback = widget.last_reply().locator(".feedback")
     expect(feedback.locator(".feedback-thanks")).to_have_text(de(texts.WIDGET_NOT_HELPED))
     person = feedback.get_by_role("button", name=de(texts.BUTTON_TALK_TO_PERSON))
