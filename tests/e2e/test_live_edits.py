@@ -50,7 +50,7 @@ def live_stack(tmp_path_factory):
     shutil.copytree(build, var_dir / "index" / build.name)
     (var_dir / "index" / "current").symlink_to(build.name)
     stack = Stack(var_dir=var_dir, model=model, engine_port=free_port(), actions_port=free_port(),
-                  gateway_port=free_port(), engine_token="e2e-engine-token",
+                  gateway_port=free_port(),
                   extra_env={"ADVISOR_KNOWLEDGE_DIR": str(knowledge), "ADVISOR_RATE_LIMIT_PER_MINUTE": "1000"})
     stack.start()
     try:
