@@ -62,9 +62,11 @@ test-e2e: setup ## conversations through the gateway against the real engine
 test-browser: setup ## widget and dashboard in Debian's Chromium (Playwright, axe-core)
 	@$(APP) -m pytest tests/browser -q
 
-bench: setup ## print latency and retrieval figures
+bench: setup ## print latency, retrieval, place-finding and widget paint figures
 	@$(APP) benchmarks/latency.py
 	@$(APP) benchmarks/retrieval.py
+	@$(APP) benchmarks/places.py
+	@$(APP) benchmarks/widget_paint.py
 
 clean: ## remove runtime state (models, index, databases); venvs stay cached
 	rm -rf var results

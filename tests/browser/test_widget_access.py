@@ -1,10 +1,9 @@
 """The widget for everyone: keyboard only, screen readers (axe), phones, 200 % zoom, reduced motion,
-other websites' styles; its first paint and screenshots for a person to look at."""
+other websites' styles, a launcher that does not wait for the page; screenshots for a person to look at."""
 
 from __future__ import annotations
 
 import gzip
-import statistics
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -153,29 +152,31 @@ def test_on_another_website_the_widget_keeps_its_look_and_talks_only_to_its_gate
     assert api_calls and all(url.startswith(stack.gateway_url + "/api/v1/") for url in api_calls), api_calls
 
 
-def test_the_closed_button_paints_within_100_ms_and_the_script_is_small(new_page, stack):
-    figures = []
-    for _ in range(5):
-        page = new_page()
-        widget = Widget(page, stack.gateway_url).load()
-        widget.wait_for("performance.getEntriesByName('sa-advisor:launcher-painted').length > 0")
-        figures.append(page.evaluate("""() => {
-            const mark = name => performance.getEntriesByName(name)[0].startTime;
-            const nav = performance.getEntriesByType('navigation')[0];
-            return {since_script: mark('sa-advisor:launcher-painted') - mark('sa-advisor:script-start'),
-                    since_navigation: mark('sa-advisor:launcher-painted'),
-                    dom_content_loaded: nav.domContentLoadedEventEnd}; }"""))
-        page.context.close()
+#: A host page whose picture does not arrive until the test lets it: the page's `load` waits for it.
+SLOW_PAGE = """<!doctype html>
+<html lang="de"><head><meta charset="utf-8"><title>A slow district website</title>
+<script src="/widget.js" data-lang="de" defer></script></head>
+<body><h1>Landkreis</h1><img src="/held-back-picture.png" alt="Rathaus"></body></html>"""
+
+
+def test_the_launcher_appears_before_the_page_has_loaded_and_the_script_is_small(new_page, stack):
+    """The chat button does not wait for the host page's other resources. How fast it paints is a
+    figure printed by benchmarks/widget_paint.py, not asserted here."""
+    page = new_page()
+    held = []
+    page.route(f"{stack.gateway_url}/slow-district-page",
+               lambda route: route.fulfill(status=200, content_type="text/html", body=SLOW_PAGE))
+    page.route("**/held-back-picture.png", lambda route: held.append(route))  # answered after the launcher shows
+    page.goto(f"{stack.gateway_url}/slow-district-page", wait_until="domcontentloaded")
+
+    expect(page.locator(LAUNCHER)).to_be_visible()
+    assert held, "the page's picture was never requested"
+    assert page.evaluate("document.readyState") != "complete"  # the page itself is still loading
+    held[0].fulfill(status=404)
+    Widget(page, stack.gateway_url).wait_for("document.readyState === 'complete'")
+
     script = len(gzip.compress((WIDGET_DIR / "widget.js").read_bytes(), 9))
-    style = len(gzip.compress((WIDGET_DIR / "widget.css").read_bytes(), 9))
-    since_script = statistics.median(f["since_script"] for f in figures)
-    print(f"\nwidget.js {script} B gzipped, widget.css {style} B gzipped; closed button painted "
-          f"{since_script:.0f} ms (median of 5) after the script started, "
-          f"{statistics.median(f['since_navigation'] for f in figures):.0f} ms after navigation start "
-          f"(DOMContentLoaded {statistics.median(f['dom_content_loaded'] for f in figures):.0f} ms); "
-          f"runs: {[round(f['since_script']) for f in figures]}")
-    assert script < 50_000
-    assert since_script < 100
+    assert script < 50_000, f"widget.js is {script} bytes gzipped"
 
 
 @pytest.mark.parametrize("lang", ["de", "ar"])

@@ -10,7 +10,6 @@ import gzip
 import json
 import sqlite3
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -301,17 +300,16 @@ def test_polling_returns_what_is_newer_than_the_cursor(client):
 
 
 def test_deleting_a_conversation_ends_its_stream_and_forgets_its_messages(client, short_streams, monkeypatch):
-    monkeypatch.setattr(events, "STREAM_SECONDS", 3.0)
+    # Long enough that only the deletion can end the stream with "deleted" (no clock is asserted).
+    monkeypatch.setattr(events, "STREAM_SECONDS", 60.0)
     session = open_session(client)
     publish(client, session["session_id"], "Vor dem Löschen")
     url = f"/api/v1/sessions/{session['session_id']}"
     delete = threading.Timer(0.3, client.delete, (url,), {"headers": session["headers"]})
-    started = time.monotonic()
     delete.start()
     response = client.get(f"{url}/events", headers=session["headers"])
     delete.join()
     assert [kind for kind, _ in read_events(response)] == ["message", "deleted"]
-    assert time.monotonic() - started < 2.5, "the stream should end when the conversation is deleted"
     with client.app.state.session_factory() as db:
         assert db.query(CaseEvent).filter_by(session_id=session["session_id"]).count() == 0
 

@@ -184,15 +184,10 @@ def test_the_gazetteer_reads_the_folder_it_is_given(tmp_path):
     assert resolve_place("Berlin", small).status == OUTSIDE
 
 
-def test_resolving_a_sentence_is_fast(gazetteer):
-    import time
-
+def test_a_long_sentence_with_a_misspelt_town_finds_its_district(gazetteer):
+    # How long this takes is printed by benchmarks/places.py, not asserted here.
     sentence = ("Hello, I am a nurse from the Philippines and I live in a small village near "
                 "Quedlinbrug in the Harz mountains, what should I do")
-    start = time.perf_counter()
-    for _ in range(10):
-        resolve_place(sentence, gazetteer)
-    assert (time.perf_counter() - start) / 10 < 0.25  # about 10 ms on one idle core
     assert resolve_place(sentence, gazetteer).district_code == "15085"
 
 
