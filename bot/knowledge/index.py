@@ -31,6 +31,7 @@ import shutil
 import time
 import uuid
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -131,8 +132,12 @@ def build_index(
     force: bool = False,
     today: dt.date | None = None,
     cache_dir: Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> BuildResult:
     """Check, chunk and embed the articles into a new build and make it current.
+
+    ``progress(done, total)`` is called after each batch the model embeds (chunks found in the
+    cache cost nothing and are not counted), e.g. with bot.progress.Progress.set.
 
     ``cache_dir`` holds the embedding cache (default ``index_dir/embedding-cache``); the
     command line points it at the machine-wide cache so a fresh clone re-embeds nothing.
@@ -163,7 +168,8 @@ def build_index(
     facts = load_facts(knowledge_dir)
     chunks = chunk_articles(render_article(article, facts, today, notes=False) for article in articles)
     vectors, embedded = embed_with_cache(
-        embedder, [chunk.text for chunk in chunks], cache_path(index_dir, embedder, cache_dir), stored)
+        embedder, [chunk.text for chunk in chunks], cache_path(index_dir, embedder, cache_dir), stored,
+        progress=progress)
 
     build_id = _new_build_id(index_dir, digest)
     temp_dir = index_dir / f"{_TEMP_PREFIX}{build_id}"
@@ -282,7 +288,8 @@ def cache_path(index_dir: Path, embedder: Embedder, cache_dir: Path | None = Non
 
 
 def embed_with_cache(
-    embedder: Embedder, texts: list[str], path: Path, previous: StoredBuild | None = None
+    embedder: Embedder, texts: list[str], path: Path, previous: StoredBuild | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[np.ndarray, int]:
     """Vectors of ``texts`` and how many distinct texts the model had to embed.
 
@@ -301,7 +308,7 @@ def embed_with_cache(
             missing.setdefault(key, text)
     if missing:
         embedder.warm_up()
-        cached.update(zip(missing, _embed_passages(embedder, list(missing.values()))))
+        cached.update(zip(missing, _embed_passages(embedder, list(missing.values()), progress)))
     if texts:
         vectors = np.ascontiguousarray(np.vstack([cached[key] for key in keys]), dtype=np.float32)
     else:
@@ -345,11 +352,14 @@ def _write_cache(path: Path, entries: dict[str, np.ndarray], dim: int) -> None:
         temp.unlink(missing_ok=True)
 
 
-def _embed_passages(embedder: Embedder, texts: list[str]) -> np.ndarray:
-    batches = [
-        embedder.encode_passages(texts[start : start + EMBED_BATCH_SIZE])
-        for start in range(0, len(texts), EMBED_BATCH_SIZE)
-    ]
+def _embed_passages(
+    embedder: Embedder, texts: list[str], progress: Callable[[int, int], None] | None = None
+) -> np.ndarray:
+    batches = []
+    for start in range(0, len(texts), EMBED_BATCH_SIZE):
+        batches.append(embedder.encode_passages(texts[start : start + EMBED_BATCH_SIZE]))
+        if progress is not None:
+            progress(min(start + EMBED_BATCH_SIZE, len(texts)), len(texts))
     vectors = np.vstack(batches) if batches else np.zeros((0, embedder.dim), dtype=np.float32)
     vectors = np.ascontiguousarray(vectors, dtype=np.float32)
     if vectors.shape != (len(texts), embedder.dim) or not np.isfinite(vectors).all():

