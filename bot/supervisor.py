@@ -4,6 +4,12 @@
 free ports. Standard library only. Every child gets its own session (so one Ctrl-C reaches
 only the supervisor, which then stops all of them in order) and dies with the supervisor
 (PR_SET_PDEATHSIG), so no orphan keeps a port.
+
+A process that stops is started again by the Supervisor after a back-off (1, 2, 4 … 30 s,
+back to 1 s once it had run for a minute), each step logged. Until a restarted engine or
+action server answers again, the supervisor keeps their names in ``var/run/restarting.json``;
+the gateway reads it and answers a message at once with "the assistant is restarting, send it
+again in a moment" instead of letting the person wait for a process that cannot answer yet.
 """
 
 from __future__ import annotations
@@ -11,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import json
+import logging
 import os
 import signal
 import socket
@@ -58,6 +65,16 @@ def thread_environment(name: str, env: dict[str, str]) -> dict[str, str]:
     return env
 
 
+#: Seconds to wait before each restart of a process that keeps stopping (the last one repeats).
+BACKOFF = (1.0, 2.0, 4.0, 8.0, 15.0, 30.0)
+#: A process that ran this long before it stopped starts over at the first back-off step.
+STABLE_SECONDS = 60.0
+#: The file (under var/) naming the processes being restarted; read by api.restarting.
+RESTARTING_FILE = Path("run") / "restarting.json"
+
+logger = logging.getLogger("advisor.supervisor")
+
+
 #: Ports handed out by this process: never the same one twice.
 _GIVEN_PORTS: set = set()
 
@@ -96,6 +113,17 @@ def _child_setup() -> None:  # runs in the child between fork and exec
         ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
     except OSError:
         pass
+
+
+def http_status(url: str, timeout: float = 2.0) -> int:
+    """The HTTP status of a GET (0 when nothing answers), whatever the body."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as reply:
+            return reply.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return 0
 
 
 def http_get_json(url: str, timeout: float = 2.0):
@@ -260,6 +288,112 @@ class Stack:
         return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
 
 
+class Supervisor:
+    """Restarts the stack's processes that stop, with back-off; call ``check()`` every half second.
+
+    ``say`` receives one line per event (stopped, restarting, back); the gateway learns from
+    var/run/restarting.json which of the engine and the action server are not back yet.
+    """
+
+    def __init__(self, stack: Stack, say=None):
+        self.stack = stack
+        self._say = say or (lambda line: logger.warning("%s", line))
+        self.attempts = dict.fromkeys(ORDER, 0)
+        self.started_at = dict.fromkeys(ORDER, time.monotonic())
+        self.restart_at: dict[str, float] = {}
+        self.stopped_at: dict[str, float] = {}
+        self.restarts = dict.fromkeys(ORDER, 0)
+        self._written: set | None = None
+
+    def say(self, line: str) -> None:
+        """Tell ``say`` and append the line to var/logs/supervisor.log."""
+        self._say(line)
+        try:
+            self.stack.log_dir.mkdir(parents=True, exist_ok=True)
+            with open(self.stack.log_dir / "supervisor.log", "a", encoding="utf-8") as log:
+                log.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
+        except OSError:
+            pass  # the console line was given
+
+    @property
+    def restarting_file(self) -> Path:
+        return self.stack.var_dir / RESTARTING_FILE
+
+    def check(self) -> None:
+        now = time.monotonic()
+        for name in ORDER:
+            if name in self.restart_at:
+                if now >= self.restart_at[name]:
+                    del self.restart_at[name]
+                    self.stack.start_process(name)
+                    self.started_at[name] = now
+                    self.restarts[name] += 1
+                continue
+            process = self.stack.processes.get(name)
+            if process is None or process.poll() is None:
+                continue
+            if now - self.started_at[name] >= STABLE_SECONDS:
+                self.attempts[name] = 0
+            delay = BACKOFF[min(self.attempts[name], len(BACKOFF) - 1)]
+            self.attempts[name] += 1
+            self.restart_at[name] = now + delay
+            self.stopped_at.setdefault(name, now)
+            self.say(f"The {name} process stopped (exit code {process.returncode}); restarting it in "
+                     f"{delay:.0f} s (attempt {self.attempts[name]}; its log: {self.stack.log_dir / f'{name}.log'}).")
+        for name in list(self.stopped_at):
+            if name not in self.restart_at and self.stack.processes[name].poll() is None and self.answers(name):
+                self.say(f"The {name} process is back after {now - self.stopped_at.pop(name):.0f} s.")
+        self._write_restarting({name for name in self.stopped_at if name != "gateway"})
+
+    def answers(self, name: str) -> bool:
+        """Whether a (re)started process serves requests again."""
+        if name == "engine":  # Rasa's greeting: served once the model is loaded
+            return http_status(f"http://{_connect_host(self.stack.engine_host)}:{self.stack.engine_port}/",
+                               timeout=1.0) == 200
+        if name == "actions":  # 200 once the knowledge index is loaded
+            return http_status(f"http://{_connect_host(self.stack.actions_host)}:{self.stack.actions_port}/ready",
+                               timeout=1.0) == 200
+        return http_status(f"{self.stack.gateway_url}/healthz", timeout=1.0) != 0
+
+    def _write_restarting(self, names: set) -> None:
+        if names == self._written:
+            return
+        path = self.restarting_file
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if names:
+            temp = path.with_suffix(".tmp")
+            temp.write_text(json.dumps({"restarting": sorted(names)}), encoding="utf-8")
+            os.replace(temp, path)
+        else:
+            path.unlink(missing_ok=True)
+        self._written = set(names)
+
+    def forget(self) -> None:
+        """Remove the restarting file (the stack is stopping)."""
+        self.restarting_file.unlink(missing_ok=True)
+        self._written = None
+
+    @contextlib.contextmanager
+    def running(self, interval: float = 0.5) -> Iterator[Supervisor]:
+        """Check in a background thread (the end-to-end fault tests) until the block ends."""
+        import threading
+
+        done = threading.Event()
+
+        def loop():
+            while not done.wait(interval):
+                self.check()
+
+        thread = threading.Thread(target=loop, name="supervisor", daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            done.set()
+            thread.join()
+            self.forget()
+
+
 def serve(var_dir: Path, model: Path, port: int, engine_token: str, settings=None) -> int:
     """Run the stack in the foreground until Ctrl-C; return an exit code."""
     # The operator's secret (ADVISOR_ENGINE_TOKEN, else var/secrets.env) goes to the engine and the gateway.
@@ -281,6 +415,7 @@ def serve(var_dir: Path, model: Path, port: int, engine_token: str, settings=Non
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     started = time.monotonic()
+    on_exit = []
     try:
         print("Starting engine (5005), actions (5055) and gateway "
               f"({port}); logs in {stack.log_dir} ...", flush=True)
@@ -291,13 +426,12 @@ def serve(var_dir: Path, model: Path, port: int, engine_token: str, settings=Non
               f"  Chat API: {stack.gateway_url}/api/v1/chat   (sessions: POST /api/v1/sessions)\n"
               f"  Health:   {stack.gateway_url}/healthz\n"
               "Press Ctrl-C to stop.", flush=True)
+        supervisor = Supervisor(stack, say=lambda line: print(line, flush=True))
+        on_exit.append(supervisor.forget)
         while True:
             stack.rotate_logs()
-            name = stack.dead()
-            if name:
-                print(f"The {name} process stopped:\n{stack.log_tail(name)}", file=sys.stderr)
-                return 1
-            time.sleep(1)
+            supervisor.check()
+            time.sleep(0.5)
     except KeyboardInterrupt:
         print("\nStopping ...", flush=True)
         return 0
@@ -306,6 +440,8 @@ def serve(var_dir: Path, model: Path, port: int, engine_token: str, settings=Non
         return 1
     finally:
         stack.stop()
+        for step in on_exit:
+            step()
 
 
 @contextlib.contextmanager

@@ -210,6 +210,8 @@ ERROR_UNAVAILABLE = N_(
 ERROR_BUSY = N_(
     "Many people are writing to the assistant right now. Please send your message again in a moment."
 )
+#: While the supervisor restarts the engine or the action server (see bot/supervisor.py).
+ERROR_RESTARTING = N_("The assistant is restarting. Your message is kept: please send it again in a moment.")
 ERROR_INTERNAL = N_("Something went wrong on our side. Please try again.")
 ERROR_BAD_LANGUAGE = N_("This language is not supported. Supported languages: {languages}.")
 ERROR_NOT_FOUND = N_("This page does not exist.")

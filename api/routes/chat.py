@@ -28,6 +28,7 @@ from api.language import detect_language
 from api.language_requests import LanguageRequest, find_language_request
 from api.models import ChatSession, utcnow
 from api.payloads import engine_text
+from api.restarting import restarting, restarting_error
 from bot import SUPPORTED_LANGUAGES, texts
 from bot.i18n import DEFAULT_LANGUAGE, language_choices, language_name, normalise_language, translate
 
@@ -139,6 +140,13 @@ def _record_refusal(db: Session, text: str, lang: str, response: dict[str, Any])
     db.commit()
 
 
+def _unavailable(settings) -> ApiError:
+    """503 for a message the engine did not answer: "restarting" when the supervisor says so."""
+    if restarting(settings):
+        return restarting_error()
+    return ApiError(503, "unavailable", texts.ERROR_UNAVAILABLE)
+
+
 @router.post("/chat", response_model=ChatResponse)
 async def chat(
     body: ChatRequest,
@@ -187,6 +195,9 @@ async def chat(
         reply = {**_language_message(wish, lang, settings.locales_dir),
                  "meta": {"intent": "choose_language", "confidence": 1.0}}
         return build_chat_response(session.id, lang, [{"custom": reply}], settings.locales_dir)
+    if restarting(settings):
+        # The supervisor is bringing the engine or the action server back: say so at once.
+        raise restarting_error()
     started = time.perf_counter()
     try:
         # Overload: a fast "busy, try again in a moment" (503) rather than a long wait (api.busy).
@@ -196,10 +207,10 @@ async def chat(
         # Paused while the message was on its way (a counsellor claimed the case just then)?
         case = await run_in_threadpool(human.live_case, db, session.id)
         if case is None:
-            raise ApiError(503, "unavailable", texts.ERROR_UNAVAILABLE) from None
+            raise _unavailable(settings) from None
         return await human.deliver(request, db, session, case, text, lang, already_in_engine=True)
     except EngineUnavailable:
-        raise ApiError(503, "unavailable", texts.ERROR_UNAVAILABLE) from None
+        raise _unavailable(settings) from None
     try:
         # A handoff the person consented to comes back in the reply and is recorded here, once.
         replies = await escalations.record_replies(request, db, session, replies)
