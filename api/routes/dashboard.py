@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from sqlalchemy import Select, case, or_, select
 from sqlalchemy.orm import Session
 
-from api import case_events, unread
+from api import case_events, offices, unread
 from api.audit import audit
 from api.auth import (
     DEVICE_COOKIE,
@@ -45,6 +45,9 @@ router = APIRouter(prefix="/dashboard", include_in_schema=False)
 
 #: Queue filters: "open" (new and claimed) is what a counsellor works on.
 STATUS_FILTERS = ("open", "new", "claimed", "closed", "all")
+#: Views of the queue: every case of my offices, the ones I claimed, the ones nobody claimed yet.
+VIEWS = ("all", "mine", "unclaimed")
+URGENCY_FILTERS = ("", "urgent", "normal")
 QUEUE_LIMIT = 200
 
 
@@ -123,12 +126,23 @@ def logout(request: Request, db: SessionDep, account: AccountDep, form: FormDep)
     return response
 
 
-def _queue(db: Session, account: Counsellor, status: str, topic: str, lang: str, search: str) -> list[Escalation]:
+def _queue(db: Session, account: Counsellor, status: str, topic: str, lang: str, search: str, view: str = "all",
+           office: str = "", urgency: str = "") -> list[Escalation]:
     query = visible_escalations(account)
     if status == "open":
         query = query.where(Escalation.status.in_(("new", "claimed")))
     elif status in ("new", "claimed", "closed"):
         query = query.where(Escalation.status == status)
+    if view == "mine":
+        query = query.where(Escalation.claimed_by == account.id)
+    elif view == "unclaimed":
+        query = query.where(Escalation.claimed_by.is_(None), Escalation.status == "new")
+    if office:
+        query = query.where(Escalation.contact_id == office)
+    if urgency == "urgent":
+        query = query.where(Escalation.urgent.is_(True))
+    elif urgency == "normal":
+        query = query.where(Escalation.urgent.is_(False))
     if topic in TOPICS:
         query = query.where(Escalation.topic == topic)
     if lang in SUPPORTED_LANGUAGES:
@@ -141,6 +155,13 @@ def _queue(db: Session, account: Counsellor, status: str, topic: str, lang: str,
     order = case({"new": 0, "claimed": 1}, value=Escalation.status, else_=2)
     query = query.order_by(Escalation.urgent.desc(), order, Escalation.created_at).limit(QUEUE_LIMIT)
     return list(db.scalars(query))
+
+
+def office_choices(settings, account: Counsellor) -> list[tuple]:
+    """(contact id, name) of the offices the account may filter by: its own; an admin's, all."""
+    names = {c.id: c.name for c in offices.directory(settings.knowledge_dir) or ()}
+    ids = sorted(names) if account.is_admin else list(account.offices or [])
+    return sorted(((office, names.get(office, office)) for office in ids), key=lambda pair: pair[1])
 
 
 def age_text(created: dt.datetime, now: dt.datetime) -> tuple:
@@ -156,31 +177,38 @@ def age_text(created: dt.datetime, now: dt.datetime) -> tuple:
 
 
 def queue_context(db: Session, account: Counsellor, status: str, topic: str, case_lang: str,
-                  q: str) -> dict[str, Any]:
+                  q: str, view: str = "all", office: str = "", urgency: str = "", settings=None) -> dict[str, Any]:
     """What the queue page and its live table show: rows with unread counts, the filters, the cursor."""
     status = status if status in STATUS_FILTERS else "open"
-    cases = _queue(db, account, status, topic, case_lang, q.strip()[:100])
+    view = view if view in VIEWS else "all"
+    urgency = urgency if urgency in URGENCY_FILTERS else ""
+    choices = office_choices(settings, account) if settings is not None else []
+    office = office if office in {o for o, _ in choices} else ""
+    cases = _queue(db, account, status, topic, case_lang, q.strip()[:100], view, office, urgency)
     claimers = {c.id: c.name for c in db.scalars(select(Counsellor).where(
         Counsellor.id.in_({e.claimed_by for e in cases if e.claimed_by})))}
     counts = unread.per_case(db, account)
     now = utcnow()
     rows = [{"case": e, "district": DISTRICTS.get(e.district_code or "", ""), "age": age_text(e.created_at, now),
              "claimer": claimers.get(e.claimed_by), "unread": counts.get(e.id, 0)} for e in cases]
-    filters = {"status": status, "topic": topic, "case_lang": case_lang, "q": q}
-    return {"rows": rows, "filters": filters, "statuses": STATUS_FILTERS, "topics": TOPICS,
-            "unread": sum(counts.values()), "cursor": case_events.latest_id(db)}
+    filters = {"status": status, "topic": topic, "case_lang": case_lang, "q": q, "view": view, "office": office,
+               "urgency": urgency}
+    return {"rows": rows, "filters": filters, "statuses": STATUS_FILTERS, "topics": TOPICS, "views": VIEWS,
+            "offices": choices, "unread": sum(counts.values()), "cursor": case_events.latest_id(db)}
 
 
 @router.get("", dependencies=[Depends(current_session)])
-def queue(request: Request, db: SessionDep, account: AccountDep, status: str = "open", topic: str = "",
-          case_lang: str = "", q: str = ""):
-    context = queue_context(db, account, status, topic, case_lang, q)
+def queue(request: Request, db: SessionDep, settings: SettingsDep, account: AccountDep, status: str = "open",
+          topic: str = "", case_lang: str = "", q: str = "", view: str = "all", office: str = "", urgency: str = ""):
+    context = queue_context(db, account, status, topic, case_lang, q, view, office, urgency, settings)
     context["notice"] = request.query_params.get("done")
     return render(request, "dashboard/queue.html", context)
 
 
 @router.get("/queue-table", dependencies=[Depends(current_session)])
-def queue_table(request: Request, db: SessionDep, account: AccountDep, status: str = "open", topic: str = "",
-                case_lang: str = "", q: str = ""):
+def queue_table(request: Request, db: SessionDep, settings: SettingsDep, account: AccountDep, status: str = "open",
+                topic: str = "", case_lang: str = "", q: str = "", view: str = "all", office: str = "",
+                urgency: str = ""):
     """The queue's table alone: the live page swaps it in when something changed."""
-    return render(request, "dashboard/_queue_table.html", queue_context(db, account, status, topic, case_lang, q))
+    context = queue_context(db, account, status, topic, case_lang, q, view, office, urgency, settings)
+    return render(request, "dashboard/_queue_table.html", context)

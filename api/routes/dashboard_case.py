@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from api import case_events, human, offices, unread
 from api.audit import audit
 from api.deps import SessionDep, SettingsDep
-from api.models import CaseNote, ChatSession, Counsellor, Escalation
-from api.routes.dashboard import visible_escalations
+from api.models import CaseEvent, CaseNote, ChatSession, Counsellor, Escalation, as_utc, utcnow
+from api.routes.dashboard import age_text, visible_escalations
 from api.routes.dashboard_web import AccountDep, DashboardError, FormDep, not_found, redirect, render
 from api.transcript import case_items
 from bot import SUPPORTED_LANGUAGES, texts
@@ -63,6 +63,17 @@ def _contact(settings, escalation: Escalation) -> dict | None:
     return contact_card(contact, escalation.lang) if contact else None
 
 
+def _last_message(db: Session, escalation: Escalation) -> tuple | None:
+    """How long ago the person last wrote (to the bot or to a counsellor), as an age text; None if unknown."""
+    session = db.get(ChatSession, escalation.session_id)
+    seen = session.last_seen_at if session is not None else None
+    person = db.scalars(select(CaseEvent.created_at).where(
+        CaseEvent.session_id == escalation.session_id, CaseEvent.sender == "person")
+        .order_by(CaseEvent.id.desc()).limit(1)).first()
+    times = [as_utc(t) for t in (seen, person) if t is not None]
+    return age_text(max(times), utcnow()) if times else None
+
+
 def _page_context(db: Session, settings, account: Counsellor, escalation: Escalation) -> dict[str, Any]:
     items = case_items(db, settings, escalation)
     notes = db.scalars(select(CaseNote).where(CaseNote.escalation_id == escalation.id)
@@ -82,6 +93,8 @@ def _page_context(db: Session, settings, account: Counsellor, escalation: Escala
         "may_answer": holder, "may_manage": holder or (account.is_admin and escalation.status == "claimed"),
         "session_exists": db.get(ChatSession, escalation.session_id) is not None,
         "case_language": language_name(escalation.lang, "de"),
+        "case_language_native": language_name(escalation.lang),
+        "last_message": _last_message(db, escalation),
         "text_languages": [(code, language_name(code)) for code in SUPPORTED_LANGUAGES],
         "other_offices": [(c.id, c.name) for c in directory or () if c.id != escalation.contact_id],
         "cursor": cursor, "unread": unread.count(db, account),

@@ -118,6 +118,15 @@ async def login_form(request: Request) -> dict[str, str]:
 FormDep = Annotated[dict[str, str], Depends(checked_form)]
 
 
+#: Queue statuses and topics as people read them (the database keeps the codes).
+STATUS_NAMES = {"open": texts.DASHBOARD_STATUS_OPEN, "new": texts.DASHBOARD_STATUS_NEW,
+                "claimed": texts.DASHBOARD_STATUS_CLAIMED, "closed": texts.DASHBOARD_STATUS_CLOSED,
+                "all": texts.DASHBOARD_STATUS_ALL}
+TOPIC_NAMES = {"recognition": texts.BUTTON_RECOGNITION, "residence": texts.BUTTON_RESIDENCE,
+               "language_course": texts.BUTTON_LANGUAGE_COURSE, "eu_employment": texts.BUTTON_EU_EMPLOYMENT,
+               "living": texts.DASHBOARD_TOPIC_LIVING, "general": texts.DASHBOARD_TOPIC_GENERAL}
+
+
 def render(request: Request, template: str, context: dict[str, Any] | None = None, status: int = 200,
            csrf: str | None = None) -> HTMLResponse:
     """A dashboard page in the interface language, with the session's CSRF token for its forms."""
@@ -134,6 +143,10 @@ def render(request: Request, template: str, context: dict[str, Any] | None = Non
         "account": getattr(request.state, "account", None),
         "csrf_token": csrf or (session.csrf_token if session is not None else ""),
         "path": request.url.path,
+        # In the interface language: "Anerkennung ausländischer Abschlüsse", not "recognition".
+        "status_name": lambda code: _(STATUS_NAMES[code]) if code in STATUS_NAMES else code,
+        "topic_name": lambda code: _(TOPIC_NAMES.get(code, texts.DASHBOARD_TOPIC_GENERAL)),
+        "language_of": lambda code: language_name(code, lang) if code in SUPPORTED_LANGUAGES else (code or "–"),
     }
     values.update(context or {})
     response = templates.TemplateResponse(request, template, values, status_code=status)

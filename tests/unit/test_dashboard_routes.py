@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api import case_events
+from api import case_events, offices
 from api.main import create_app
 from api.models import AuditLog, CaseEvent, Counsellor, Escalation
+from bot import texts
+from bot.i18n import translate
 from bot.settings import load_settings
 from tests.unit.dashboard_factories import (
     HARZ,
@@ -268,3 +272,66 @@ def test_login_redirect_never_leaves_the_dashboard(client):
                                                   "csrf_token": csrf_of(page.text), "next": "//evil.example/"},
                         follow_redirects=False)
     assert reply.headers["location"] == "/dashboard"
+
+
+# --- a busy morning: views, filters, readable names, the person's language and last message -------
+
+def test_my_cases_and_unclaimed_views_and_office_and_urgency_filters(client):
+    me = add_account(client, "both@example.org", [HARZ, MAGDEBURG], name="Frau Beide")
+    colleague = add_account(client, "other@example.org", [HARZ], name="Herr Anders")
+    mine = add_case(client, HARZ, "15085", status="claimed", summary_user="meiner")
+    theirs = add_case(client, HARZ, "15085", status="claimed", summary_user="deren")
+    free = add_case(client, MAGDEBURG, "15003", summary_user="frei")
+    urgent = add_case(client, HARZ, "15085", urgent=True, summary_user="dringend")
+    with client.app.state.session_factory() as db:
+        db.get(Escalation, mine).claimed_by = me
+        db.get(Escalation, theirs).claimed_by = colleague
+        db.commit()
+    assert login(client, "both@example.org").status_code == 303
+
+    def shown(**params):
+        page = client.get("/dashboard", params=params)
+        assert page.status_code == 200
+        return {case for case in (mine, theirs, free, urgent) if case in page.text}
+
+    assert shown() == {mine, theirs, free, urgent}
+    assert shown(view="mine") == {mine}
+    assert shown(view="unclaimed") == {free, urgent}
+    assert shown(office=MAGDEBURG) == {free}
+    assert shown(urgency="urgent") == {urgent}
+    assert shown(urgency="normal", view="unclaimed") == {free}
+    assert shown(office="abh-somewhere-else") == {mine, theirs, free, urgent}  # not one of mine: ignored
+    # The live table keeps the same filters.
+    table = client.get("/dashboard/queue-table", params={"view": "mine"}).text
+    assert mine in table and free not in table
+
+
+def test_statuses_topics_and_languages_read_as_german_words(harz):
+    case = add_case(harz, HARZ, "15085", lang="ar", summary_user="بطاقة")
+    page = harz.get("/dashboard", params={"lang": "de"}).text
+    assert translate("de", texts.BUTTON_RESIDENCE) in page and ">residence<" not in page
+    assert translate("de", texts.DASHBOARD_STATUS_NEW) in page
+    assert "Arabisch" in page and translate("de", texts.DASHBOARD_VIEW_MINE) in page
+    case_page = harz.get(f"/dashboard/cases/{case}").text
+    assert '<dd id="case-status">' + translate("de", texts.DASHBOARD_STATUS_NEW) in case_page
+    assert "Arabisch" in case_page and "العربية" in case_page
+    assert translate("de", texts.DASHBOARD_LAST_MESSAGE) in case_page
+    assert translate("de", texts.DASHBOARD_AGE_MINUTES, count=0) in case_page
+
+
+def test_an_admin_changes_a_counsellors_offices_and_it_is_audited(client):
+    add_account(client, "admin@example.org", [], role="admin")
+    counsellor = add_account(client, "harz@example.org", [HARZ], name="Frau Harz")
+    login(client, "admin@example.org")
+    token = page_csrf(client, "/dashboard/admin/accounts")
+    changed = client.post(f"/dashboard/admin/accounts/{counsellor}/offices",
+                          data={"csrf_token": token, "offices": [MAGDEBURG]}, follow_redirects=False)
+    assert changed.status_code == 303
+    with client.app.state.session_factory() as db:
+        assert db.get(Counsellor, counsellor).offices == [MAGDEBURG]
+        entries = db.scalars(select(AuditLog).where(AuditLog.action == "offices_changed")).all()
+        assert [e.target_counsellor_id for e in entries] == [counsellor]
+    # The accounts page names the office, not its id.
+    row = client.get("/dashboard/admin/accounts").text.split("harz@example.org")[1].split("<details>")[0]
+    name = {c.id: c.name for c in offices.directory(client.app.state.settings.knowledge_dir)}[MAGDEBURG]
+    assert html.escape(name, quote=False) in row and MAGDEBURG not in row
