@@ -73,6 +73,11 @@ _directory_stamp: tuple | None = None
 
 
 def _contacts_stamp() -> tuple:
+    # With the live reload running, contacts are read again only after an edit passed the whole
+    # check (bot/knowledge/live.py): a broken edit keeps the previous directory, as it keeps the index.
+    reloader = runtime.live_reloader()
+    if reloader is not None:
+        return ("checked", reloader.generation)
     folder = runtime.settings().knowledge_dir / "contacts"
     return tuple(sorted((p.name, p.stat().st_mtime_ns) for p in folder.glob("*.yml")))
 

