@@ -59,15 +59,21 @@ def test_rewordings_of_one_question_form_one_group_and_other_questions_their_own
         _row("Wie lange dauert die Einbürgerung?", minutes=4),
         _row("Einbürgerung wie lange dauert das", lang="en", minutes=5),
         _row("Kann mein Hund mit nach Deutschland?", minutes=6),
+        # Same words around a different subject: not the same question.
+        _row("Wie lange dauert die Anerkennung?", minutes=7),
+        _row("Wie bekomme ich Kindergeld?", minutes=8),
+        _row("Wie bekomme ich Elterngeld?", minutes=9),
     ]
     groups = group_questions(rows)
-    assert [g.count for g in groups] == [3, 2, 1]
+    assert [g.count for g in groups] == [3, 2, 1, 1, 1, 1]
     licence = groups[0]
     assert "Führerschein" in licence.question
     assert dict(licence.kinds) == {"refused": 1, "not_helpful": 1, "handoff": 1}
     assert dict(licence.articles) == {"first-steps": 1}
     assert dict(groups[1].languages) == {"de": 1, "en": 1}
-    assert groups[2].question == "Kann mein Hund mit nach Deutschland?"
+    assert {g.question for g in groups[2:]} == {"Kann mein Hund mit nach Deutschland?",
+                                                "Wie lange dauert die Anerkennung?", "Wie bekomme ich Kindergeld?",
+                                                "Wie bekomme ich Elterngeld?"}
 
 
 def test_rows_without_a_question_are_not_grouped():
