@@ -9,4 +9,5 @@ from actions.handoff import (  # noqa: F401
                              ActionHandoffCancel,
                              ActionHandoffStart,
 )
-from actions.smalltalk import ActionSmalltalk  # noqa: F401
+from actions.office import ActionOffice  # noqa: F401
+from actions.smalltalk import ActionChooseLanguage, ActionSmalltalk  # noqa: F401

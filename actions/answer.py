@@ -16,7 +16,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import runtime
+from actions import office, runtime
 from actions.context import Turn, read_turn
 from actions.messages import send, talk_to_person_button
 from bot import texts
@@ -167,6 +167,9 @@ def render(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn,
         # Urgent, a refusal, or "I need to talk to someone about ...": a person, not an
         # article; action_handoff_start says why and the form names the office.
         return handoff_events(tracker, turn, intent_topic, answered=True, start=True, kind=made.urgency)
+    if made.kind == decision.OFFICE:
+        # "PLZ 38820 - wer ist meine Ausländerbehörde?": the office's card, not an article (actions/office.py).
+        return office.answer_office(dispatcher, tracker, turn)
     if made.kind == decision.MENU:
         # A topic button (payload, no words): offer the topic's articles to choose from.
         topic_menu(dispatcher, runtime.knowledge_base(), turn)

@@ -42,7 +42,10 @@ QUESTION_INTENTS = frozenset({"ask_recognition", "ask_residence", "ask_language_
 #: Below this, a "question" is more likely a misspelt answer.
 QUESTION_CONFIDENCE = 0.5
 #: Replies that answer neither question (the question comes again, nothing is counted).
-NOT_AN_ANSWER = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge"})
+#: ``choose_language``: the question comes again in the language chosen; ``ask_office`` without a place
+#: ("which office is responsible?") is what the place question is for.
+NOT_AN_ANSWER = frozenset({"greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "choose_language",
+                           "ask_office"})
 
 
 def asks_for_person(turn: Turn) -> bool:

@@ -42,9 +42,14 @@ class EngineClient:
         self._token = token
         self._timeout = timeout
 
-    async def send_message(self, session_id: str, text: str, lang: str) -> list[dict[str, Any]]:
-        """The engine's messages for one user message; raise EngineUnavailable when it cannot answer."""
-        body = {"sender": session_id, "message": text, "metadata": {"lang": lang}}
+    async def send_message(self, session_id: str, text: str, lang: str,
+                           metadata: dict[str, Any] | None = None) -> list[dict[str, Any]]:
+        """The engine's messages for one user message; raise EngineUnavailable when it cannot answer.
+
+        ``metadata`` goes with the message beside ``lang`` (the language wish or the language we
+        do not offer that the message is written in: api/routes/chat.py).
+        """
+        body = {"sender": session_id, "message": text, "metadata": {**(metadata or {}), "lang": lang}}
         try:
             # The REST channel answers only with the engine token (bot/engine_channel.py).
             response = await self._http.post(

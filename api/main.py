@@ -18,7 +18,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
 from fastapi.staticfiles import StaticFiles
 
-from api import followup, language
+from api import followup
 from api.db import make_engine, make_session_factory, upgrade_database
 from api.errors import install_error_handlers
 from api.guard import GuardMiddleware
@@ -27,6 +27,7 @@ from api.retention import run_daily_purge
 from api.routes import api_router, dashboard_router, dev, root_router
 from api.routes.dashboard_web import install_dashboard_handlers
 from api.routes.widget import STATIC_DIR
+from bot import language
 from bot.settings import Settings, load_settings
 
 

@@ -1,6 +1,6 @@
 """Data protection: delete a case with everything it holds, and the daily purge.
 
-The daily purge (``python -m bot purge``, and ``run_daily_purge`` in the gateway) deletes
+The daily purge (``python -m api purge``, and ``run_daily_purge`` in the gateway) deletes
 - cases closed more than ``escalation_retention_days`` ago, and any case older than that
   (the consent question promises that period), with their conversations;
 - conversations without a case whose last message is older than ``session_retention_days``

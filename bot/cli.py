@@ -323,85 +323,6 @@ def run_serve(args: argparse.Namespace, settings: Settings) -> int:
     return serve(settings.var_dir, model, args.port or settings.gateway_port, settings.engine_token, settings)
 
 
-# --- dashboard accounts and data protection --------------------------------------------------
-
-def _add_dashboard(commands) -> None:
-    command = commands.add_parser(
-        "create-admin", help="create an administrator account of the counsellor dashboard",
-        description="Create an admin account. The password is asked twice on a terminal, or read from "
-                    "ADVISOR_ADMIN_PASSWORD (for scripts). There is no default password.")
-    command.add_argument("--email", required=True)
-    command.add_argument("--name", required=True)
-    command.set_defaults(run=run_create_admin)
-    command = commands.add_parser(
-        "purge", help="delete cases and idle conversations past their retention periods",
-        description="Delete closed escalations closed more than ADVISOR_ESCALATION_RETENTION_DAYS days ago "
-                    "(default 90), with notes, replies and the conversation. The gateway also runs this daily.")
-    command.set_defaults(run=run_purge)
-
-
-def _read_new_password() -> str | None:
-    import getpass
-    import os
-
-    from_env = os.environ.get("ADVISOR_ADMIN_PASSWORD")
-    if from_env is not None:
-        return from_env
-    if not sys.stdin.isatty():
-        print("No terminal to ask for the password: set ADVISOR_ADMIN_PASSWORD.", file=sys.stderr)
-        return None
-    first = getpass.getpass("Password: ")
-    if getpass.getpass("Password again: ") != first:
-        print("The two passwords differ; nothing was created.", file=sys.stderr)
-        return None
-    return first
-
-
-def run_create_admin(args: argparse.Namespace, settings: Settings) -> int:
-    from api.auth import find_account, hash_password, normalise_email, password_problem
-    from api.db import make_engine, make_session_factory, upgrade_database
-    from api.models import Counsellor
-    from bot.i18n import translate
-
-    email = normalise_email(args.email)
-    if "@" not in email or not args.name.strip():
-        print("Give a valid --email and a non-empty --name.", file=sys.stderr)
-        return 2
-    password = _read_new_password()
-    if password is None:
-        return 2
-    problem = password_problem(password, email, args.name)
-    if problem:
-        print(f"Refused: {translate('en', problem)}", file=sys.stderr)
-        return 2
-    upgrade_database(settings)
-    engine = make_engine(settings.database_url)
-    try:
-        with make_session_factory(engine)() as db:
-            if find_account(db, email) is not None:
-                print(f"An account for {email} already exists; reset its password in the dashboard.",
-                      file=sys.stderr)
-                return 1
-            db.add(Counsellor(email=email, name=args.name.strip(), password_hash=hash_password(password),
-                              role="admin", active=True, failed_logins=0, offices=[]))
-            db.commit()
-    finally:
-        engine.dispose()
-    print(f"Admin account {email} created. Log in at /dashboard/login.")
-    return 0
-
-
-def run_purge(args: argparse.Namespace, settings: Settings) -> int:
-    from api.db import upgrade_database
-    from api.retention import purge
-
-    upgrade_database(settings)
-    cases, sessions = purge(settings)
-    print(f"Deleted {_count(cases, 'case')} past {settings.escalation_retention_days} days and "
-          f"{_count(sessions, 'idle conversation')} past {settings.session_retention_days} days.")
-    return 0
-
-
 # --- helpers --------------------------------------------------------------------------------
 
 def _iso_date(text: str) -> dt.date:
@@ -429,6 +350,6 @@ def run_doctor(args: argparse.Namespace, settings: Settings) -> int:
 
 
 _COMMANDS: list[Callable] = [
-    _add_check, _add_mark_translated, _add_build_index, _add_build_model, _add_locales, _add_train, _add_serve, _add_dashboard,
+    _add_check, _add_mark_translated, _add_build_index, _add_build_model, _add_locales, _add_train, _add_serve,
     _add_doctor,
 ]

@@ -113,7 +113,7 @@ def run_language(http: httpx.Client, lang: str, folder: Path = CONVERSATIONS_DIR
 
 
 def _detect(text: str) -> str | None:
-    from api.language import language_confidences  # the gateway's detector, our languages only
+    from bot.language import language_confidences  # the gateway's detector, our languages only
 
     confidences = language_confidences(text)
     return max(confidences, key=confidences.get) if confidences else None
@@ -122,7 +122,7 @@ def _detect(text: str) -> str | None:
 def _readable(text: str) -> str:
     """The reply's own words: links, e-mail addresses, bracketed or quoted German terms and
     names, and the German terms people find on their letters set aside."""
-    from api.language import is_german_term
+    from bot.language import is_german_term
 
     text = _LINK.sub(" ", text)
     text = re.sub(r"\S+@\S+", " ", text)

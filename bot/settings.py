@@ -78,7 +78,7 @@ class Settings:
     session_retention_days: int = 30
     #: Days an escalation (summary passed to an office) is kept; the consent question says so.
     #: A closed case is deleted this many days after it was closed, with its conversation, notes
-    #: and replies (``python -m bot purge``; the gateway also runs it daily).
+    #: and replies (``python -m api purge``; the gateway also runs it daily).
     escalation_retention_days: int = 90
     #: Days a question the bot could not answer well (refused, passed on, "did not help"; scrubbed
     #: of personal data, linked to no conversation) stays on the content-gap page.

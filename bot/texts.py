@@ -147,6 +147,16 @@ HANDOFF_NOT_SHARED = N_("Nothing has been passed on. You can contact the office 
 HANDOFF_CONTACT_TODAY = N_("Please contact them today.")
 HANDOFF_CANCELLED = N_("Cancelled. Nothing has been passed on. What else would you like to know?")
 
+# --- "who is my office?" (actions/office.py): answered directly, nothing is passed on -------
+#: {where} is the place as found, e.g. "Köthen (Anhalt) (Anhalt-Bitterfeld)" or "38820 (Harz)".
+OFFICE_FOR_PLACE = N_(
+    "Responsible for {where}: {office}. You can contact them directly; nothing has been passed on."
+)
+OFFICE_ASK_PLACE = N_(
+    "Which office is responsible depends on where you live. Please write your town or your postcode (PLZ)."
+)
+OFFICE_OFFER_PERSON = N_("If you want, I can also pass your question on to them.")
+
 # --- human mode: a counsellor talks with the person (api/human.py) -------------------------------
 #: The counsellor's name shown to the person when the account has no public name.
 HUMAN_DEFAULT_NAME = N_("A counsellor of {office}")

@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from bot.folding import fold_arabic
+
 DEPORTATION, DEADLINE, PERMIT_EXPIRY, REFUSAL = "deportation", "deadline", "permit_expiry", "refusal"
 URGENT = frozenset({DEPORTATION, DEADLINE, PERMIT_EXPIRY})
 
@@ -114,9 +116,9 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise(text: str) -> str:
-    """Casefolded, with single spaces and the Persian/Arabic letter variants unified."""
-    text = _SPACES.sub(" ", (text or "").casefold().replace("\u200c", " "))
-    return text.replace("ي", "ی").replace("ك", "ک") if any("\u0600" <= c <= "\u06ff" for c in text) else text
+    """Casefolded, with single spaces and the Arabic/Persian letter variants unified (bot.folding)."""
+    # The marks stay: "ردّ" (refusal) without its shadda would be part of many words.
+    return _SPACES.sub(" ", fold_arabic((text or "").casefold().replace("\u200c", " "), marks=False))
 
 
 def _any(text: str, cues: Iterable[str]) -> bool:
@@ -139,9 +141,39 @@ def detect(text: str) -> str | None:
     return None
 
 
+#: A person asked for in other words: the office does not answer, legal advice, a complaint,
+#: "can someone call me". A counsellor can help with these where an article cannot.
+_INDIRECT_PERSON = (
+    "antwortet nicht", "antworten nicht", "keine antwort", "meldet sich nicht", "nicht erreichbar",
+    "rechtsberatung", "rechtliche beratung", "rechtlichen rat", "juristische hilfe", "anwalt", "anwältin",
+    "beschweren", "beschwerde", "ruft mich", "rufen sie mich", "mich anrufen", "mich zurückrufen", "rückruf",
+    "not answer", "n't answer", "not answering", "no answer", "no response", "not respond", "n't respond",
+    "never replies", "never reply", "not reply", "n't reply", "legal advice", "legal help", "a lawyer",
+    "complain", "complaint", "call me", "phone me", "ring me",
+    "لا يرد", "لا يردون", "لا ترد", "لا يجيب", "لا تجيب", "لم يردوا", "ما حدا يرد", "استشارة قانونية",
+    "مساعدة قانونية", "محامي", "شكوى", "أشتكي", "اشتكي", "اتصل بي", "يتصل بي", "الاتصال بي",
+    "جواب نمی", "پاسخ نمی", "جوابی نمی", "پاسخی نگرفت", "جوابی نگرفت", "مشاوره حقوقی", "کمک حقوقی", "وکیل",
+    "شکایت کنم", "با من تماس", "به من زنگ",
+    "не відповіда", "юридичн", "адвокат", "поскарж", "скаргу", "зателефонуйте мені", "зателефонувати",
+    "передзвон", "подзвон",
+    "не отвеча", "юридическ", "пожаловаться", "жалобу", "позвоните мне", "позвонить", "перезвон",
+    "cevap vermiyor", "yanıt vermiyor", "yanit vermiyor", "yanıt alamıyorum", "cevap alamıyorum",
+    "dönüş yapmıyor", "hukuki", "avukat", "şikayet", "sikayet", "beni arayabilir", "beni arasın", "geri ara",
+    "nie odpowiada", "nie dostaję odpowiedzi", "porady prawnej", "porada prawna", "pomocy prawnej",
+    "prawnik", "adwokat", "skargę", "złożyć skarg", "zadzwonić do mnie", "do mnie zadzwoni", "oddzwoni",
+    "nu răspunde", "nu raspunde", "nu primesc niciun răspuns", "consiliere juridică", "consiliere juridica",
+    "ajutor juridic", "sfat juridic", "avocat", "plângere împotriva", "reclamație", "să mă sune",
+    "sa ma sune", "mă poate suna", "ma poate suna",
+    "không trả lời", "khong tra loi", "không nhận được trả lời", "tư vấn pháp lý", "tu van phap ly",
+    "trợ giúp pháp lý", "luật sư", "luat su", "khiếu nại về", "gọi cho tôi", "goi cho toi", "gọi lại cho tôi",
+)
+
+
 def wants_person(text: str) -> bool:
-    """True when the message asks to talk to a person or for an appointment."""
-    return _any(normalise(text), _PERSON)
+    """True when the message asks to talk to a person or for an appointment, also in other words
+    ("the office does not answer my e-mails", "I need legal advice", "can someone call me?")."""
+    text = normalise(text)
+    return _any(text, _PERSON) or _any(text, _INDIRECT_PERSON)
 
 
 def is_urgent(kind: str | None) -> bool:

@@ -24,13 +24,13 @@ from api.deps import (
 )
 from api.engine_client import EngineSilent, EngineUnavailable, build_chat_response
 from api.errors import ApiError, rate_limited, set_error_language, unsupported_language
-from api.language import detect_language
-from api.language_requests import LanguageRequest, find_language_request
 from api.models import ChatSession, utcnow
 from api.payloads import engine_text
 from api.restarting import restarting, restarting_error
-from bot import SUPPORTED_LANGUAGES, texts
-from bot.i18n import DEFAULT_LANGUAGE, language_choices, language_name, normalise_language, translate
+from bot import texts
+from bot.i18n import DEFAULT_LANGUAGE, language_choices, normalise_language
+from bot.language import detect_language, other_language, reply_language_for
+from bot.language_requests import find_language_request
 
 logger = logging.getLogger(__name__)
 
@@ -94,13 +94,16 @@ class ChatResponse(BaseModel):
 
 
 def _remember_language(
-    db: Session, session: ChatSession, text: str, explicit: str | None, requested: str | None
+    db: Session, session: ChatSession, text: str, explicit: str | None, requested: str | None,
+    other: str | None = None,
 ) -> str:
     """Decide the reply language and store it on the session (with the time of this message).
 
     A language the person chose stays: asked for in the message ("can we speak Turkish?"),
     then ``lang`` of the request (the widget's picker), then one chosen earlier in the session.
-    Otherwise the message's language is detected, with the previous one as tie-breaker.
+    A message in a language we do not offer (``other``) is answered in English (German for a
+    German-adjacent one). Otherwise the message's language is detected, with the previous one
+    as tie-breaker.
     """
     if requested or explicit:
         lang = requested or explicit
@@ -108,6 +111,8 @@ def _remember_language(
     elif session.lang_locked or text.startswith("/"):
         # A chosen language stays; a button payload ("/request_human") is no evidence either.
         lang = session.lang or DEFAULT_LANGUAGE
+    elif other:
+        lang = reply_language_for(other)
     else:
         lang = detect_language(text, session.lang)
     session.lang = lang
@@ -116,22 +121,11 @@ def _remember_language(
     return lang
 
 
-def _language_message(request: LanguageRequest, lang: str, locales_dir) -> dict[str, Any]:
-    """The answer to "can we speak X?": confirmed in X, or which languages there are."""
-    if request.supported:
-        text = translate(lang, texts.LANGUAGE_SWITCHED, locales_dir=locales_dir)
-        buttons = [
-            {"title": translate(lang, title, locales_dir=locales_dir), "payload": payload}
-            for title, payload in texts.TOPIC_BUTTONS
-        ]
-    else:
-        offered = ", ".join(language_name(code) for code in SUPPORTED_LANGUAGES)
-        text = translate(
-            lang, texts.LANGUAGE_NOT_OFFERED, locales_dir=locales_dir,
-            language=language_name(request.lang, in_language=lang, capitalize=False), languages=offered,
-        )
-        buttons = []
-    return {"text": text, "buttons": buttons, "sources": [], "contact": None}
+def _written_in_other(text: str, session: ChatSession, explicit: str | None, wish) -> str | None:
+    """The language we do not offer that a free message is written in, when it is judged at all."""
+    if explicit or wish or session.lang_locked or text.startswith("/"):
+        return None
+    return other_language(text)
 
 
 def _record_refusal(db: Session, text: str, lang: str, response: dict[str, Any]) -> None:
@@ -183,26 +177,28 @@ async def chat(
         raise ApiError(422, "empty_text", texts.ERROR_EMPTY_TEXT)
     wish = None if text.startswith("/") else find_language_request(text)
     requested = wish.lang if wish and wish.supported else None
-    lang = await run_in_threadpool(_remember_language, db, session, text, explicit, requested)
+    other = await run_in_threadpool(_written_in_other, text, session, explicit, wish)
+    lang = await run_in_threadpool(_remember_language, db, session, text, explicit, requested, other)
     set_error_language(request, lang)
     # Human mode: a counsellor holds the conversation, so the message goes to them (api.human).
     case = await run_in_threadpool(human.live_case, db, session.id)
     if case is not None:
         return await human.deliver(request, db, session, case, text, lang)
-    if wish and wish.bare:
-        # Only the wish for a language: answered here, the engine has nothing to do.
-        logger.info("chat lang=%s language_request supported=%s", lang, wish.supported)
-        reply = {**_language_message(wish, lang, settings.locales_dir),
-                 "meta": {"intent": "choose_language", "confidence": 1.0}}
-        return build_chat_response(session.id, lang, [{"custom": reply}], settings.locales_dir)
     if restarting(settings):
         # The supervisor is bringing the engine or the action server back: say so at once.
         raise restarting_error()
+    # The engine answers a wish for a language too (intent choose_language, bot/nlu/language_choice.py),
+    # and notes a language we do not offer before its answer (actions/messages.py).
+    metadata: dict[str, Any] = {}
+    if wish:
+        metadata["language_request"] = {"lang": wish.lang, "supported": wish.supported, "bare": wish.bare}
+    if other:
+        metadata["written_in"] = other
     started = time.perf_counter()
     try:
         # Overload: a fast "busy, try again in a moment" (503) rather than a long wait (api.busy).
         async with chat_gate(request.app, settings).slot():
-            replies = await engine.send_message(session.id, text, lang)
+            replies = await engine.send_message(session.id, text, lang, metadata)
     except EngineSilent:
         # Paused while the message was on its way (a counsellor claimed the case just then)?
         case = await run_in_threadpool(human.live_case, db, session.id)
@@ -222,9 +218,6 @@ async def chat(
     response = build_chat_response(session.id, lang, replies, settings.locales_dir)
     if content_gaps.refused_turn(text, response):
         await run_in_threadpool(_record_refusal, db, text, lang, response)
-    if wish:
-        # A wish for a language with a question: confirm it, then answer in it.
-        response["messages"].insert(0, _language_message(wish, lang, settings.locales_dir))
     return response
 
 

@@ -4,7 +4,7 @@
 "ich wohne …"), 1 where a place is expected (after "in", "near", "bei", in a short answer, or a
 Latin word inside Arabic, Persian or Cyrillic text), else 0. Word lists are in the strict
 spelling of ``bot.contacts.names`` (lowercase, ä → ae, accents dropped); words in other
-scripts may be written as usual, they are folded the same way (أسكن → اسكن, زندگی → زندگي).
+scripts may be written as usual, they are folded the same way (أسكن → اسکن, زندگي → زندگی; bot.folding).
 """
 
 from __future__ import annotations

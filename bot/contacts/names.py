@@ -1,7 +1,7 @@
 """Compare place names the way people type them: case, umlauts, ß, hyphens and typos ignored.
 
 Names in Arabic, Persian and Cyrillic script are folded too: the Arabic letters people use
-interchangeably become one (ة/ه, ى/ي/ی, ك/ک, أ/إ/آ/ا), short vowel marks and the tatweel
+interchangeably become one (ة/ه, ى/ي/ی, ك/ک, أ/إ/آ/ا; bot.folding), short vowel marks and the tatweel
 are dropped, ё is е, and the loose spelling also makes Ukrainian і/ї/є/ґ and Russian э meet
 и/е/г. Digits of any script (Arabic-Indic ٣٩١٠٤, Persian ۳۹۱۰۴) are read as 0-9.
 """
@@ -12,16 +12,14 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from bot.folding import fold_arabic, strip_accents
+
 # Every name is compared in two spellings: "strict" writes umlauts as ae/oe/ue ("Koethen") and
 # "loose" drops their dots ("Kothen"). Indexing both and trying both on the user's text makes
 # "Köthen", "Koethen" and "Kothen" meet without making "Neuendorf" equal to "Neundorf".
 # Turkish dotless ı has no accent to strip, so it is mapped by hand.
 _STRICT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss", "ı": "i"})
 _LOOSE = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss", "ẞ": "ss", "ı": "i"})
-# Arabic and Persian letters written for one another (after accents and hamzas are dropped):
-# Persian ی/ک and Arabic ي/ك, alef maksura, teh marbuta, the heh forms; the tatweel goes.
-_ARABIC = str.maketrans({"ى": "ي", "ی": "ي", "ک": "ك", "ة": "ه", "ۃ": "ه", "ە": "ه", "ھ": "ه", "ہ": "ه",
-                         "ٱ": "ا", "ـ": None})
 # Loose Cyrillic: Ukrainian і, ї (і after its dots are dropped), є, ґ and Russian э.
 _LOOSE_CYRILLIC = str.maketrans({"і": "и", "є": "е", "ґ": "г", "э": "е"})
 # Latin letters that look like Cyrillic ones, typed inside a Cyrillic word ("Вiттенберг" with a
@@ -50,24 +48,23 @@ class Token(NamedTuple):
     end: int
 
 
-def _strip_accents(word: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def _fold_script(word: str) -> str:
     if _CYRILLIC_LETTER.search(word) and _LATIN.search(word):
         word = word.translate(_HOMOGLYPHS)
-    return word.translate(_ARABIC)
+    # Arabic and Persian letters written for one another become one (bot.folding).
+    return fold_arabic(word)
 
 
 def fold_strict(word: str) -> str:
     """'Köthen' → 'koethen', 'Weißenfels' → 'weissenfels', 'Кётен' → 'кетен', 'هالة' → 'هاله'."""
-    return _fold_script(_strip_accents(unicodedata.normalize("NFC", word).lower().translate(_STRICT)))
+    return _fold_script(strip_accents(unicodedata.normalize("NFC", word).lower().translate(_STRICT)))
 
 
 def fold_loose(word: str) -> str:
     """'Köthen' → 'kothen', 'Віттенберг' → 'виттенберг'."""
-    folded = _strip_accents(unicodedata.normalize("NFC", word).lower().translate(_LOOSE))
+    folded = strip_accents(unicodedata.normalize("NFC", word).lower().translate(_LOOSE))
     return _fold_script(folded).translate(_LOOSE_CYRILLIC)
 
 

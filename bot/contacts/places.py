@@ -21,7 +21,7 @@ How text is read:
 - Names are matched word by word, longest name first, ignoring case, umlauts (Köthen =
   Koethen = Kothen), ß/ss, hyphens and brackets ("Halle/Saale" = "Halle (Saale)").
 - Names in Arabic, Persian and Cyrillic script (knowledge/places/scripts.yml) are matched the
-  same way, with the letter variants of ``bot.contacts.names`` (ة/ه, ی/ي, ё/е, і/и ...), the
+  same way, with the letter variants of ``bot.contacts.names`` (ة/ه, ي/ی, ё/е, і/и ...), the
   Russian and Ukrainian case forms ("в Магдебурге", "у Магдебурзі") and Arabic ب/و/ل/ف written
   onto the name ("بكوتن" = in Köthen).
 - Typos (1 for names of 5–8 letters, 2 for longer ones, none for shorter; Arabic script one

@@ -13,15 +13,11 @@ from collections.abc import Sequence
 import bm25s
 import numpy as np
 
+from bot import folding
+
 # German umlauts become the spelling people type without them (ä → ae), so both spellings
 # give the same token; every other accent is dropped after NFKD decomposition.
 _EXPANSIONS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-# Letters that NFKD does not decompose into a base letter plus an accent.
-_PLAIN_LETTERS = str.maketrans({
-    "ł": "l", "đ": "d", "ø": "o", "ı": "i", "æ": "ae", "œ": "oe",
-    # Arabic and Persian keyboards write yeh and kaf differently; alef maksura is typed as yeh.
-    "ي": "ی", "ى": "ی", "ك": "ک",
-})
 _WORD = re.compile(r"\w+")
 _SPACE = re.compile(r"\s+")
 
@@ -32,10 +28,8 @@ def normalise(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Lower case, umlauts spelled out, other accents and letter variants removed."""
-    text = unicodedata.normalize("NFC", text).casefold().translate(_EXPANSIONS).translate(_PLAIN_LETTERS)
-    decomposed = unicodedata.normalize("NFKD", text)
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+    """Lower case, umlauts spelled out, other accents and letter variants removed (bot.folding)."""
+    return folding.fold(unicodedata.normalize("NFC", text).casefold().translate(_EXPANSIONS))
 
 
 def tokenize(text: str) -> list[str]:

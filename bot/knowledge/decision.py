@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot import urgency
+from bot.contacts import office_question
 from bot.knowledge.audience import conflicts, question_status
 from bot.knowledge.referrals import Referral, find_referral
 from bot.knowledge.search import Hit
@@ -24,9 +25,11 @@ INTENT_TOPICS = {
     "ask_eu_employment": "eu_employment",
     "ask_living": "living",
 }
-#: Intents whose rule runs ``action_answer`` (bot/data/rules.yml); any other intent takes
-#: another path in the engine (small talk, the handoff form, …).
-ANSWER_INTENTS = frozenset(INTENT_TOPICS) | {"nlu_fallback", "out_of_scope"}
+#: Intents whose rule runs ``action_office`` (bot/data/rules.yml): the office of the place named.
+OFFICE_INTENTS = frozenset({"ask_office", "inform_location"})
+#: Intents whose turn ``decide`` describes: those whose rule runs ``action_answer``, and
+#: OFFICE_INTENTS; any other intent takes another path in the engine (small talk, the handoff form, …).
+ANSWER_INTENTS = frozenset(INTENT_TOPICS) | {"nlu_fallback", "out_of_scope"} | OFFICE_INTENTS
 
 #: How close (in score) another article must come to be offered as "related".
 RELATED_MARGIN = 0.03
@@ -48,6 +51,7 @@ ANSWER = "answer"        #: answer from ``article_id``
 NO_ANSWER = "no_answer"  #: say plainly that we do not know (with a referral when one fits)
 PERSON = "person"        #: urgent, a refusal, or a request for a person: start the handoff
 MENU = "menu"            #: a topic button without words: offer the topic's articles
+OFFICE = "office"        #: "who is my office?": the office of ``district`` (actions/office.py)
 ROUTED = "routed"        #: the engine takes another path for this intent (not action_answer)
 #: The referral of a NO_ANSWER that names no office: the offer to pass the question to a counsellor.
 COUNSELLOR = "counsellor"
@@ -139,9 +143,15 @@ def decide(kb, text: str, lang: str, intent: str, threshold: float, top_k: int =
     kind = urgency.detect(text)
     if kind or urgency.wants_person(text):
         # Urgent, a refusal, or "I need to talk to someone about ...": a person, not an article.
-        return Decision(PERSON, urgency=kind, reason="urgent" if kind else "asks for a person")
+        # The handoff names the office of the place the message names (``district``).
+        return Decision(PERSON, urgency=kind, reason="urgent" if kind else "asks for a person",
+                        district=office_question.locate(text))
     if not text or text.startswith("/"):
         return Decision(MENU, reason="a button without words")
+    if office_question.is_office_question(text) or (
+            intent in OFFICE_INTENTS and (intent == "inform_location" or office_question.locate(text))):
+        # "PLZ 38820 - wer ist meine Ausländerbehörde?": the office of that district, not an article.
+        return Decision(OFFICE, district=office_question.locate(text), reason="asks which office is responsible")
     if callable(kb):
         kb = kb()
     kb.maybe_reload()

@@ -29,6 +29,7 @@ from re import Pattern
 import yaml
 
 from bot import SUPPORTED_LANGUAGES
+from bot.folding import ARABIC_LETTERS, ARABIC_MARKS
 from bot.knowledge.articles import ParsedFile
 from bot.validation.problem import Problem
 
@@ -38,13 +39,11 @@ GERMAN = "de"
 TRANSLATION_LANGUAGES = tuple(lang for lang in SUPPORTED_LANGUAGES if lang != GERMAN)
 
 _ARABIC_SCRIPT = frozenset({"ar", "fa"})
-# Short vowels, shadda, sukun, superscript alef and tatweel carry no meaning for the match.
-_ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")
+# Short vowels, shadda, sukun and superscript alef carry no meaning for the match; Arabic and
+# Persian letter variants are unified as everywhere else (bot.folding).
+_ARABIC_MARKS = ARABIC_MARKS
 _LETTER_FOLD = str.maketrans({
-    "\u064a": "\u06cc",  # Arabic yeh -> Persian yeh
-    "\u0649": "\u06cc",  # alef maksura -> Persian yeh
-    "\u0643": "\u06a9",  # Arabic kaf -> Persian keheh
-    "\u0623": "\u0627", "\u0625": "\u0627", "\u0622": "\u0627",  # alef with hamza or madda -> alef
+    **ARABIC_LETTERS,
     "\u015f": "\u0219", "\u0163": "\u021b",  # Romanian ş ţ with cedilla -> ș ț with comma
     "\u2019": "'", "\u02bc": "'",  # typographic apostrophes
     "\u200c": " ",  # zero-width non-joiner separates the parts of a Persian word

@@ -383,37 +383,51 @@ def test_a_language_hint_is_where_detection_starts_not_a_choice(make_client, sta
     assert open_session(client, lang_hint="xx")["session_id"]  # an unknown hint is ignored
 
 
-def test_asking_for_a_language_switches_to_it_for_good_without_asking_the_engine(make_client, stand_in):
+def test_asking_for_a_language_switches_to_it_for_good_and_the_engine_answers_the_turn(make_client, stand_in):
+    # The engine sees the wish (metadata language_request -> intent choose_language, bot/nlu/language_choice.py)
+    # and answers it (action_choose_language); the gateway composes no reply of its own.
     client = make_client(engine_url=stand_in.url)
     session = open_session(client, lang="de")
     body = say(client, session, "по-русски можно?", lang="de").json()  # typed wish beats the picker
     assert body["lang"] == "ru"
-    assert body["messages"][0]["text"] == RUSSIAN[texts.LANGUAGE_SWITCHED]
-    assert "Виза и пребывание" in [button["title"] for button in body["messages"][0]["buttons"]]
-    assert body["meta"]["intent"] == "choose_language"
-    assert stand_in.received == []
+    assert [m["text"] for m in body["messages"]] == ["Hallo!"]
+    assert stand_in.received[-1]["message"] == "по-русски можно?"
+    assert stand_in.received[-1]["metadata"] == {
+        "lang": "ru", "language_request": {"lang": "ru", "supported": True, "bare": True}}
     assert say(client, session, "Wie lange dauert die Anerkennung meines Abschlusses?").json()["lang"] == "ru"
-    assert stand_in.received[-1]["metadata"]["lang"] == "ru"
+    assert stand_in.received[-1]["metadata"] == {"lang": "ru"}
 
 
-def test_a_wish_with_a_question_is_confirmed_and_the_question_answered_in_the_new_language(make_client, stand_in):
+def test_a_wish_with_a_question_goes_to_the_engine_in_the_new_language(make_client, stand_in):
     client = make_client(engine_url=stand_in.url)
     session = open_session(client)
     body = say(client, session, "Говорите по-русски? Мне нужна информация о голубой карте ЕС").json()
     assert body["lang"] == "ru"
-    assert [m["text"] for m in body["messages"]] == [RUSSIAN[texts.LANGUAGE_SWITCHED], "Hallo!"]
-    assert stand_in.received[-1]["metadata"]["lang"] == "ru"
+    assert stand_in.received[-1]["metadata"] == {
+        "lang": "ru", "language_request": {"lang": "ru", "supported": True, "bare": False}}
 
 
-def test_a_language_we_do_not_offer_gets_the_list_of_ours_in_the_current_language(make_client, stand_in):
+def test_a_wish_for_a_language_we_do_not_offer_keeps_the_current_one(make_client, stand_in):
     client = make_client(engine_url=stand_in.url)
     session = open_session(client, lang="de")
     body = say(client, session, "Können wir Französisch sprechen?").json()
     assert body["lang"] == "de"
-    text = body["messages"][0]["text"]
-    assert text.startswith("Diese Sprache gibt es hier nicht: Französisch.")
-    assert all(name in text for name in ("Deutsch", "العربية", "Українська", "Türkçe", "Tiếng Việt"))
-    assert stand_in.received == []
+    assert stand_in.received[-1]["metadata"] == {
+        "lang": "de", "language_request": {"lang": "fr", "supported": False, "bare": True}}
+
+
+@pytest.mark.parametrize("text, lang, other", [
+    ("Szia, hogyan kaphatok tartózkodási engedélyt Németországban?", "en", "hu"),
+    ("Hola, necesito un permiso de trabajo en Alemania", "en", "es"),
+    ("Hoe kan ik mijn diploma laten erkennen in Duitsland?", "de", "nl"),
+])
+def test_a_message_in_a_language_we_do_not_offer_is_answered_in_english_or_german(make_client, stand_in, text,
+                                                                                   lang, other):
+    client = make_client(engine_url=stand_in.url)
+    session = open_session(client)
+    body = say(client, session, text).json()
+    assert body["lang"] == lang
+    assert stand_in.received[-1]["metadata"] == {"lang": lang, "written_in": other}
 
 
 def test_neither_the_message_nor_the_token_reaches_the_logs(make_client, stand_in, caplog):

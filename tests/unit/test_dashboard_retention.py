@@ -12,11 +12,11 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api import case_events
+from api.cli import main as cli
 from api.main import create_app
 from api.models import AuditLog, CaseEvent, CaseNote, ChatSession, Counsellor, Escalation, utcnow
 from api.retention import purge_expired_cases
 from api.tracker_store import read_conversation
-from bot.cli import main as cli
 from bot.settings import load_settings
 from tests.unit.dashboard_factories import HARZ, add_account, add_case, login, page_csrf
 

@@ -18,8 +18,9 @@ from functools import lru_cache
 
 from babel import Locale
 
-from api.language import plain
 from bot import SUPPORTED_LANGUAGES
+from bot.folding import fold_arabic
+from bot.language import plain
 
 #: Sentences naming a language with more words than this together are not a request.
 MAX_WORDS = 16
@@ -27,7 +28,7 @@ MAX_WORDS = 16
 MAX_BARE_WORDS = 10
 
 #: Forms of the names of our languages beyond babel's dictionary form, lower case and without
-#: accents (see api.language.plain): adverbs ("po-russki", "turcește", "bằng tiếng Việt"), cases ("українською",
+#: accents (see bot.language.plain): adverbs ("po-russki", "turcește", "bằng tiếng Việt"), cases ("українською",
 #: "po polsku"), colloquial forms ("عربي", "farsi"), and Dari, which Farsi speakers read.
 _EXTRA_FORMS: dict[str, tuple[str, ...]] = {
     "de": ("deutsch", "german", "almanca", "немецк*", "німецьк*", "niemieck*", "germana", "nemteste",
@@ -58,7 +59,7 @@ UNSUPPORTED_ASKED = ("fr", "es", "it", "pt", "ku", "ckb", "ps", "so", "ti", "am"
                      "ta", "ha", "yo", "sw", "tl", "id", "th", "ja", "ko", "nl")
 
 #: Words that ask to speak, write or answer (stems, lower case, without accents).
-_CUES = (
+_CUES: tuple[str, ...] = (
     # en
     r"\b(speak|talk|write|chat|answer|reply|respond|continue|communicate|switch|change|use)\b",
     r"\bin\s+§", r"^§\s+(please|pls|language)\b",
@@ -84,40 +85,42 @@ _CUES = (
     r"(\bnoi\b|\bviet\b|tra loi|\bdung\s+§|\bbang\s+§|chuyen|ngon ngu|duoc khong|lam on|\bxin\b)",
 )
 
+_CUES = tuple(fold_arabic(cue) for cue in _CUES)
+
 #: Words that may stand next to a bare language name: "in English please", "по-русски можно".
-_FILLERS = frozenset("""
-in please pls plz language only ok okay yes bitte auf sprache nur ja gerne lutfen dilinde dil evet
-po prosze jezyk tak w limba in va rog te rog da bang tieng vang lam on xin duoc khong
-по на пожалуйста будь ласка язык мова мовою можно можна да так
-لو سمحت من فضلك ممكن باللغه اللغه لغه نعم بال لطفا زبان به بله
-""".split())  # noqa: SIM905 (a word list reads best as one string)
+_FILLERS = frozenset(["in", "please", "pls", "plz", "language", "only", "ok", "okay", "yes", "bitte", "auf", "sprache", "nur", "ja", "gerne", "lutfen", "dilinde", "dil", "evet", "po", "prosze", "jezyk", "tak", "w", "limba", "in", "va", "rog", "te", "rog", "da", "bang", "tieng", "vang", "lam", "on", "xin", "duoc", "khong", "по", "на", "пожалуйста", "будь", "ласка", "язык", "мова", "мовою", "можно", "можна", "да", "так", "لو", "سمحت", "من", "فضلك", "ممكن", "باللغه", "اللغه", "لغه", "نعم", "بال", "لطفا", "زبان", "به", "بله"])
+_FILLERS = frozenset(plain(word) for word in _FILLERS)
 
 #: Words for needing, learning, courses, levels, exams and work: the message is about a
 #: language, not a request to speak it.
 _BLOCKS = (
     (r"\b(learn\w*|lern\w*|course|kurs\w*|curs\w*|level|niveau|nivel\w*|exam\w*|prufung|pruefung|"
-     r"test\w*|zertifikat|certificate|need|needed|must|required|requirement|brauch\w*|muss|musst|"
-     r"mussen|benotig\w*|without|ohne|job|work|arbeit\w*|beruf\w*|[abc][12])\b"),
+    r"test\w*|zertifikat|certificate|need|needed|must|required|requirement|brauch\w*|muss|musst|"
+    r"mussen|benotig\w*|without|ohne|job|work|arbeit\w*|beruf\w*|[abc][12]|class\w*|lesson\w*|school\w*|"
+    r"teacher|tutor|unterricht|schule\w*|klasse\w*|lehrer\w*)\b"),
     (r"(курс|рів(ень|ня)|уров|экзамен|іспит|нужн|потрібн|треба|надо|без\b|учит|вчит|вивч|изуч|работ|"
-     r"робот)"),
-    r"(ogren|kurs|seviye|sinav|gerek|lazim|olmadan|\bis\b|calis)",
-    r"(uczy|nauk|kurs|poziom|egzamin|potrzeb|musz|\bbez\b|prac)",
-    r"(invat|curs|nivel|examen|trebuie|\bfara\b|munc|serviciu)",
+    r"робот|урок|занят|школ)"),
+    r"(ogren|kurs|seviye|sinav|gerek|lazim|olmadan|\bis\b|calis|ders|okul)",
+    r"(uczy|nauk|kurs|poziom|egzamin|potrzeb|musz|\bbez\b|prac|lekcj|szkol)",
+    r"(invat|curs|nivel|examen|trebuie|\bfara\b|munc|serviciu|lectii|scoal)",
     # vi: "cần" (need) loses its accent to "can", so only "cần học/biết/phải", "có cần"
-    r"(\bhoc\b|khoa hoc|trinh do|ky thi|\bcan (hoc|biet|phai|co)\b|\bco can\b|\bphai\b|viec lam|lam viec)",
+    r"(\bhoc\b|khoa hoc|trinh do|ky thi|\bcan (hoc|biet|phai|co)\b|\bco can\b|\bphai\b|viec lam|lam viec|lop hoc|lop tieng)",
     (r"(تعلم|اتعلم|دوره|دورة|كورس|مستوى|امتحان|احتاج|يجب|لازم|بدون|عمل|شغل|یاد|دوره|سطح|آزمون|امتحان|"
-     r"باید|نیاز|بدون|کار)"),
+    r"باید|نیاز|بدون|کار|دورات|دروس|كلاس|کلاس|آموزش|مدرسه|معهد|آموزشگاه)"),
 )
+# The letters of the patterns are folded like the text they are matched against (bot.folding).
+_BLOCKS = tuple(fold_arabic(block) for block in _BLOCKS)
 
 #: Words before a language name that mean "not this one": "instead of German", "kein Deutsch".
-_NOT_THIS = re.compile(
+_NOT_THIS = re.compile(fold_arabic(
     r"(instead of|rather than|not in|don't speak|do not speak|can't speak|cannot speak|statt|anstatt|"
     r"kein|keine|nicht auf|вместо|замість|не\s+(на|по)|не говорю( по)?|не розмовляю|не знаю|yerine|"
     r"zamiast|nie po|nie mowie( po)?|nie znam|in loc de|nu in|nu vorbesc|nu stiu|thay vi|khong phai|"
     r"khong noi( duoc)?( tieng)?|khong biet( tieng)?|بدلا من|بدل|لا اتكلم|لا اتحدث|لا اعرف|به جای|نه)\s*$"
-)
+))
 #: The same, after the name: "Almanca bilmiyorum", "آلمانی بلد نیستم".
-_NOT_THIS_AFTER = re.compile(r"^\s*(bilmiyorum|konusamiyorum|yerine|بلد نیستم|نمی دانم|نمیدانم|نمی‌دانم|بلد نيستم)")
+_NOT_THIS_AFTER = re.compile(fold_arabic(
+    r"^\s*(bilmiyorum|konusamiyorum|yerine|بلد نیستم|نمی دانم|نمیدانم|نمی دانم|بلد نيستم)"))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from api.language_requests import find_language_request
+from bot.language_requests import find_language_request
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 import pytest
 
-from api.language import detect_language
+from bot.language import detect_language
 
 
 @pytest.mark.parametrize(
@@ -121,3 +121,75 @@ def test_the_place_a_message_names_does_not_decide_its_language(text, lang):
 def test_a_german_compound_term_does_not_take_a_vietnamese_question_to_german():
     text = "co ho tro tien chi phi cong nhan bang khong? nghe noi co Anerkennungszuschuss"
     assert detect_language(text, previous="vi") == "vi"
+
+
+# --- issue 17: languages we do not offer, questions about German courses, greetings, mixed scripts ---------
+
+from bot.language import other_language, reply_language_for
+from bot.language_requests import find_language_request
+
+
+@pytest.mark.parametrize("text, code", [
+    ("Szia, hogyan kaphatok tartózkodási engedélyt Németországban?", "hu"),
+    ("Bonjour, comment puis-je faire reconnaître mon diplôme en Allemagne ?", "fr"),
+    ("Hola, necesito un permiso de trabajo en Alemania", "es"),
+    ("Ciao, come posso ottenere il permesso di soggiorno?", "it"),
+    ("Hoe kan ik mijn diploma laten erkennen in Duitsland?", "nl"),
+    ("我怎样才能在德国获得居留许可？", "zh"),
+    ("میں جرمنی میں رہائشی اجازت نامہ کیسے حاصل کر سکتا ہوں؟", "ur"),
+    ("د اوسبيلډونګ لپاره بايد کوم شرايط پوره کړم؟", "ps"),
+])
+def test_a_language_we_do_not_offer_is_recognised_and_answered_in_english_or_german(text, code):
+    assert other_language(text) == code
+    assert reply_language_for(code) == ("de" if code == "nl" else "en")
+
+
+@pytest.mark.parametrize("text", [
+    "Wie kann ich meinen Abschluss anerkennen lassen?", "How can I get my nursing degree recognised?",
+    "Cum pot obține permisul de ședere?", "Jak mogę uznać dyplom w Niemczech?", "Як отримати посвідку?",
+    "Как получить вид на жительство?", "Merhaba, oturum iznimi nasıl uzatabilirim?", "چگونه اجازه اقامت بگیرم؟",
+    "كيف أحصل على الإقامة في ألمانيا؟", "Làm thế nào để xin giấy phép cư trú?", "Blue Card salary 2025 how much",
+    "ok danke", "Orașul meu e Lutherstadt Eisleben", "Chúc ngủ ngon",
+])
+def test_our_languages_are_never_taken_for_another(text):
+    assert other_language(text) is None
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("دورات اللغة الألمانية", "ar"), ("أين أجد دورات اللغة الألمانية في هاله؟", "ar"),
+    ("کلاس زبان آلمانی", "fa"), ("کلاس زبان آلمانی در ماگدبورگ کجاست؟", "fa"),
+    ("курсы немецкого", "ru"), ("Где найти курсы немецкого языка?", "ru"), ("курси німецької мови", "uk"),
+])
+def test_asking_about_german_courses_never_switches_the_chat_to_german(text, lang):
+    assert find_language_request(text) is None
+    assert detect_language(text, previous=lang) == lang
+
+
+@pytest.mark.parametrize("text, lang", [
+    ("Hallo مرحبا Привет 你好 wie bekomme ich die Blaue Karte", "de"),
+    ("مرحبا، كيف أحصل على البطاقة الزرقاء Blue Card؟", "ar"),
+    ("Hallo, wie lange dauert die Anerkennung meines Abschlusses?", "de"),
+])
+def test_mixed_scripts_are_answered_in_the_language_most_of_the_words_are_in(text, lang):
+    assert detect_language(text, previous=None) == lang
+
+
+def test_a_2000_character_message_is_judged_on_its_beginning():
+    text = ("Ich habe eine Frage zu meiner Aufenthaltserlaubnis und der Anerkennung meines Abschlusses. " * 25)[:2000]
+    assert detect_language(text, previous="en") == "de"
+    assert other_language(text) is None
+
+
+@pytest.mark.parametrize("text, rest", [
+    ("Hallo, wie lange dauert die Anerkennung?", "wie lange dauert die Anerkennung?"),
+    ("مرحبا، كيف أحصل على البطاقة الزرقاء؟", "كيف أحصل على البطاقة الزرقاء؟"),
+    ("Hi there! How do I get a Blue Card?", "How do I get a Blue Card?"),
+    ("Xin chào, tôi muốn hỏi về thẻ xanh", "tôi muốn hỏi về thẻ xanh"),
+    ("Здравствуйте! Как продлить ВНЖ?", "Как продлить ВНЖ?"),
+    ("Hallo", "Hallo"),
+    ("Hilfe bei der Anerkennung", "Hilfe bei der Anerkennung"),
+])
+def test_a_greeting_before_the_question_is_set_aside(text, rest):
+    from bot.language import without_greeting
+
+    assert without_greeting(text) == rest
