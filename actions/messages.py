@@ -62,7 +62,7 @@ def send(
     notice = _notice(turn) if not dispatcher.messages else None
     if notice is not None:
         _utter(dispatcher, turn, notice["text"], "smalltalk", buttons=notice["buttons"])
-    _utter(dispatcher, turn, text, topic, buttons, sources, articles, contact, handoff)
+    _utter(dispatcher, turn, text, topic, buttons, sources, articles, contact, handoff, answer)
 
 
 def _utter(
@@ -75,6 +75,7 @@ def _utter(
     articles: list[str] | None = None,
     contact: dict[str, Any] | None = None,
     handoff: dict[str, Any] | None = None,
+    answer: dict[str, Any] | None = None,
 ) -> None:
     dispatcher.utter_message(
         json_message={
