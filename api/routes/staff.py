@@ -66,7 +66,9 @@ def article_titles(index_dir) -> dict[str, str]:
 def knowledge(request: Request, settings: SettingsDep, staff: StaffDep):
     status = read_status(settings.index_dir)
     if status is not None:
-        status = {**status, "checked": _when(status.get("checked_at")), "last_live": _when(status.get("last_live_at"))}
+        checking = status.get("checking") if isinstance(status.get("checking"), dict) else {}
+        status = {**status, "checked": _when(status.get("checked_at")), "last_live": _when(status.get("last_live_at")),
+                  "checking_since": _when(checking.get("since"))}
     return render(request, "staff/knowledge.html", {"status": status, "watching": bool(settings.knowledge_watch)})
 
 

@@ -132,27 +132,33 @@ class LiveReloader:
                   "changed": changed, "today": today.isoformat()}
         with open(self.index_dir / LOCK_FILE, "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
-            problems = full_check(self.knowledge_dir, today)
-            errors = [p for p in problems if p.severity == "error"]
-            warnings = [p for p in problems if p.severity == "warning"]
-            status["warnings"] = _listed(warnings, self.knowledge_dir)
-            status["warning_count"] = len(warnings)
-            if not errors:
-                try:
-                    result = build_index(self.knowledge_dir, self.index_dir, self.embedder, today=today,
-                                         cache_dir=self.cache_dir)
-                except KnowledgeCheckFailed as exc:  # the folder changed again between check and build
-                    errors = exc.problems
-                else:
-                    status.update(state="live", build_id=result.build_id, embedded=result.embedded,
-                                  chunks=result.chunk_count, skipped=result.skipped)
+            # Staff who look right after saving see that their edit is being checked.
+            previous = read_status(self.index_dir) or {}
+            _write_status(self.index_dir, {**previous, "checking": {"since": status["checked_at"], "changed": changed}})
+            try:
+                problems = full_check(self.knowledge_dir, today)
+                errors = [p for p in problems if p.severity == "error"]
+                warnings = [p for p in problems if p.severity == "warning"]
+                status["warnings"] = _listed(warnings, self.knowledge_dir)
+                status["warning_count"] = len(warnings)
+                if not errors:
+                    try:
+                        result = build_index(self.knowledge_dir, self.index_dir, self.embedder, today=today,
+                                             cache_dir=self.cache_dir)
+                    except KnowledgeCheckFailed as exc:  # the folder changed again between check and build
+                        errors = exc.problems
+                    else:
+                        status.update(state="live", build_id=result.build_id, embedded=result.embedded,
+                                      chunks=result.chunk_count, skipped=result.skipped)
+            except BaseException:
+                _write_status(self.index_dir, previous)  # no "being checked" forever after a crash
+                raise
             if errors:
                 current = current_build_dir(self.index_dir)
                 status.update(state="rejected", build_id=current.name if current else None)
             status["errors"] = _listed(errors, self.knowledge_dir)
             status["error_count"] = len(errors)
             status["seconds"] = round(time.monotonic() - started, 2)
-            previous = read_status(self.index_dir) or {}
             status["last_live_at"] = status["checked_at"] if not errors else previous.get("last_live_at")
             _write_status(self.index_dir, status)
         if errors:

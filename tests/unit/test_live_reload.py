@@ -58,7 +58,7 @@ def test_a_broken_edit_keeps_the_old_build_and_names_the_error(knowledge_dir, in
     [error] = status["errors"]
     assert error["file"] == "articles/" + BLUE_CARD and error["line"] == 9 and error["field"] == "last_reviewed"
     assert "NOT live" in caplog.text and BLUE_CARD in caplog.text
-    assert read_status(index_dir)["state"] == "rejected"
+    assert read_status(index_dir)["state"] == "rejected" and "checking" not in read_status(index_dir)
     path.write_text(text, encoding="utf-8")  # fixed: live again, the time of the last good edit moves
     fixed = live.reload([str(path)])
     assert fixed["state"] == "live" and fixed["last_live_at"] == fixed["checked_at"]

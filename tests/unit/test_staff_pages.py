@@ -73,6 +73,12 @@ def test_the_knowledge_page_names_each_error_and_says_the_old_version_still_answ
     page = client.get("/dashboard/staff/knowledge").text
     assert "Live: die Änderung vom 07.12.2026 23:41 UTC ist in Betrieb" in page
     assert "2 Abschnitt(e) neu eingelesen" in page and "changed since the translations en" in page
+    assert "Gerade wird" not in page
+    # Saved again: while the check runs, the page says so (and still shows the last result).
+    write_status(client, state="live", checked_at="2026-12-07T23:41:00+00:00", build_id="20261207T2341Z-cd",
+                 errors=[], warnings=[], checking={"since": "2026-12-07T23:50:00+00:00", "changed": []})
+    page = client.get("/dashboard/staff/knowledge").text
+    assert "Gerade wird eine Änderung geprüft (seit 07.12.2026 23:50 UTC)" in page and "Live:" in page
 
 
 def test_the_gap_page_groups_similar_questions_with_counts_and_the_article_shown(client):
