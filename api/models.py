@@ -246,10 +246,10 @@ class LegacyCannedReply(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
-AUDIT_ACTIONS = ("login", "login_failed", "login_throttled", "logout", "viewed", "claimed", "released", "answered", "noted",
-                 "closed", "reopened", "transferred", "handed_back", "taken_over", "account_created",
-                 "account_disabled", "account_enabled", "password_reset", "offices_changed", "deleted_by_user",
-                 "purged")
+AUDIT_ACTIONS = ("login", "login_failed", "login_throttled", "logout", "viewed", "access_denied", "claimed",
+                 "released", "answered", "noted", "closed", "reopened", "transferred", "handed_back", "taken_over",
+                 "account_created", "account_disabled", "account_enabled", "password_reset", "offices_changed",
+                 "deleted_by_user", "purged")
 
 
 class AuditLog(Base):

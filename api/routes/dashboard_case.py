@@ -53,6 +53,10 @@ def _case(db: Session, account: Counsellor, case_id: str) -> Escalation:
     """The case if the account may see it; 404 alike for unknown cases and cases of other offices."""
     escalation = db.scalar(visible_escalations(account).where(Escalation.id == case_id))
     if escalation is None:
+        if len(case_id) <= 32 and db.get(Escalation, case_id) is not None:
+            # A real case of another office: the attempt is recorded (the answer stays "not found").
+            audit(db, "access_denied", account, case_id)
+            db.commit()
         raise not_found()
     return escalation
 

@@ -34,7 +34,7 @@ async def probe_actions(http: httpx.AsyncClient, actions_url: str) -> tuple[str,
     return "ok", build if isinstance(build, str) and build else None
 
 
-@router.get("/healthz")
+@router.api_route("/healthz", methods=["GET", "HEAD"])  # HEAD: load balancers check with it
 async def healthz(engine: EngineDep, http: HttpClientDep, settings: SettingsDep) -> JSONResponse:
     engine_status, (actions, index_build) = await asyncio.gather(
         engine.status(PROBE_TIMEOUT), probe_actions(http, settings.actions_url)

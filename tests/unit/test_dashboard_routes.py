@@ -160,6 +160,9 @@ def test_a_harz_counsellor_cannot_open_or_claim_a_magdeburg_case(harz):
     assert harz.post(f"/dashboard/cases/{other}/claim", data={"csrf_token": token}).status_code == 404
     with harz.app.state.session_factory() as db:
         assert db.get(Escalation, other).status == "new"
+    # Both attempts are in the audit log; an id that names no case is not (nothing to record).
+    assert harz.get("/dashboard/cases/" + "f" * 32).status_code == 404
+    assert [entry.escalation_id for entry in _audited(harz, "access_denied")] == [other, other]
 
 
 def test_posts_without_the_csrf_token_are_refused(harz):

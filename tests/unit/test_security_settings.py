@@ -71,3 +71,22 @@ def test_doctor_names_what_is_unsafe_and_passes_a_sound_production(tmp_path, cap
     assert "0 unsafe for production" in out
     for secret in (production.engine_token, production.actions_token, production.signing_key):
         assert secret not in out
+
+
+def test_the_engine_never_logs_a_persons_message(monkeypatch):
+    import logging
+    import warnings
+
+    from bot import engine_main
+
+    shown = []
+    monkeypatch.setattr(warnings, "showwarning", lambda message, *args, **kwargs: shown.append(str(message)))
+    for name in engine_main.QUIET_LOGGERS:
+        monkeypatch.setattr(logging.getLogger(name), "level", logging.getLogger(name).level)
+    engine_main.quiet_loggers()
+    assert not logging.getLogger("rasa.core.channels.rest").isEnabledFor(logging.CRITICAL)
+    assert not logging.getLogger("rasa.core.processor").isEnabledFor(logging.DEBUG)
+    warnings.showwarning("Failed to parse arguments in line '/inform_location{\"place\": Olena'", UserWarning,
+                         "x.py", 1)
+    warnings.showwarning("another warning", UserWarning, "x.py", 1)
+    assert shown == ["another warning"]
