@@ -101,3 +101,31 @@ def test_the_watcher_reloads_after_a_save_and_ignores_editor_files(knowledge_dir
     finally:
         live.stop()
     assert read_status(index_dir)["changed"] == ["articles/" + BLUE_CARD]
+
+
+def test_a_new_figure_in_a_facts_file_goes_live_and_a_broken_one_does_not(index_dir, hashing_embedder, tmp_path):
+    from tests.unit.conftest import _article_text, _write_article
+    from tests.unit.test_knowledge_facts import MINIMUM_WAGE, write_facts
+
+    knowledge_dir = tmp_path / "facts-knowledge"
+    facts = write_facts(knowledge_dir, MINIMUM_WAGE)
+    _write_article(knowledge_dir, "residence/eu-blue-card.de.md",
+                   _article_text(body="## Lohn\nMindestens {{fact:minimum_wage_hourly}} pro Stunde.\n"))
+    live = reloader(knowledge_dir, index_dir, hashing_embedder)
+    assert live.reload()["state"] == "live"
+    kb = KnowledgeBase(index_dir, hashing_embedder, today=lambda: KNOWLEDGE_TODAY)
+    kb.load()
+    live.on_built = kb.maybe_reload
+
+    def wage_text():
+        return kb.article("eu-blue-card", "de").sections[0].text
+
+    assert "13,90" in wage_text()
+    facts.write_text(facts.read_text(encoding="utf-8").replace("value: 13.90", "value: 13.95"), encoding="utf-8")
+    assert live.reload([str(facts)])["state"] == "live"
+    assert "13,95" in wage_text()
+    facts.write_text(facts.read_text(encoding="utf-8").replace("valid_from: 2026-01-01", "valid_from: bald"),
+                     encoding="utf-8")
+    status = live.reload([str(facts)])
+    assert status["state"] == "rejected" and status["errors"][0]["file"] == "facts/wages.yml"
+    assert "13,95" in wage_text()
