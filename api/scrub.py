@@ -44,18 +44,18 @@ _TITLED_NAME = re.compile(
     r"(?P<lead>\b(?:Herrn?|Frau|Mr|Mrs|Ms|Miss|Dr|Prof)\.?\s+)(?:[A-ZÄÖÜ][\w'’-]+)(?:\s+[A-ZÄÖÜ][\w'’-]+)?")
 
 _PATTERNS: list[tuple[re.Pattern, str]] = [
-    (re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE), EMAIL),
+    (re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}", re.UNICODE), EMAIL),
     (re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){3,7}(?:\s?[A-Z0-9]{1,3})?\b"), IBAN),
     # Street names ending in -straße/-str./-weg/-platz/... (or "Straße des ...") with a house number.
-    (re.compile(r"\b[\w.-]*(?:stra(?:ß|ss)e|str\.|weg|platz|allee|ring|gasse|damm|ufer)\s+\d{1,4}\s?[a-zA-Z]?\b",
+    (re.compile(r"\b[\w-]{0,40}(?:stra(?:ß|ss)e|str\.|weg|platz|allee|ring|gasse|damm|ufer)\s+\d{1,4}\s?[a-zA-Z]?\b",
                 re.IGNORECASE), ADDRESS),
     (re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})\b"), DATE),
     (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), DATE),
     # +49 … or 0… with at least 6 digits, spaces, slashes, dashes and brackets allowed between.
-    (re.compile(r"(?:(?<!\w)\+|\b00|\b0)\d[\d /()-]{5,}\d"), PHONE),
+    (re.compile(r"(?:(?<!\w)\+|\b00|\b0)\d[\d /()-]{5,24}\d"), PHONE),
     (re.compile(r"\b[0-9]\d{4}\b(?!\s?(?:€|euro\b|eur\b))", re.IGNORECASE), POSTCODE),  # not "55770 €"
     (re.compile(r"\b\d{6,}\b"), NUMBER),
-    (re.compile(r"\b(?=[A-Z0-9]*\d)(?=[A-Z0-9]*[A-Z])[A-Z0-9]{8,}\b"), NUMBER),  # passport / file numbers
+    (re.compile(r"\b(?=[A-Z0-9]{0,30}\d)(?=[A-Z0-9]{0,30}[A-Z])[A-Z0-9]{8,30}\b"), NUMBER),  # passport / file numbers
 ]
 
 

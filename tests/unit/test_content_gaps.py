@@ -96,3 +96,9 @@ def test_a_refusal_is_a_typed_question_answered_with_no_article():
     # A referral elsewhere (no article, no person button) is a gap too; an engine response without a topic is not.
     assert refused_turn("Wo bekomme ich Kindergeld?", _reply(topic="living"))
     assert not refused_turn("ok", _reply(topic=None))
+
+
+@pytest.mark.parametrize("text", ["x." * 2000, "a" * 4000, "x-" * 2000, "0" * 4000, "A1" * 2000])
+def test_long_odd_input_is_scrubbed_in_one_pass(text):
+    # Bounded patterns: no regular expression may backtrack over the whole message (measured: < 0.05 s each).
+    assert len(scrub(text)) <= 300
