@@ -7,6 +7,8 @@ PORT ?= 8000
 export RASA_TELEMETRY_ENABLED := false
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
+# No progress bar per weight file or download: the set-up steps print their own progress lines.
+export HF_HUB_DISABLE_PROGRESS_BARS := 1
 
 .PHONY: help run test lint setup venvs model locales train index check test-unit test-integration \
         test-e2e test-browser test-rasa bench clean

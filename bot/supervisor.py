@@ -115,10 +115,11 @@ def _child_setup() -> None:  # runs in the child between fork and exec
         pass
 
 
-def http_status(url: str, timeout: float = 2.0) -> int:
-    """The HTTP status of a GET (0 when nothing answers), whatever the body."""
+def http_status(url: str, timeout: float = 2.0, data: bytes | None = None) -> int:
+    """The HTTP status of a GET (a JSON POST with ``data``; 0 when nothing answers), whatever the body."""
+    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"} if data else {})
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as reply:
+        with urllib.request.urlopen(request, timeout=timeout) as reply:
             return reply.status
     except urllib.error.HTTPError as exc:
         return exc.code
@@ -192,6 +193,7 @@ class Stack:
                 "ADVISOR_PUBLIC_URL": os.environ.get("ADVISOR_PUBLIC_URL") or self.gateway_url,
                 "HF_HUB_OFFLINE": "1",
                 "TRANSFORMERS_OFFLINE": "1",
+                "HF_HUB_DISABLE_PROGRESS_BARS": "1",
                 "TOKENIZERS_PARALLELISM": "false",
             }
         )
@@ -268,16 +270,22 @@ class Stack:
     def health(self):
         return http_get_json(f"{self.gateway_url}/healthz")
 
-    def wait_ready(self, timeout: float = 240.0) -> None:
-        """Block until /healthz says ready; raise with the log tail if a process died."""
+    def wait_ready(self, timeout: float = 240.0, waiting=None) -> None:
+        """Block until /healthz says ready; raise with the log tail if a process died.
+
+        ``waiting(names)`` is called on each round with what is not ready yet (progress lines).
+        """
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             name = self.dead()
             if name:
-                raise RuntimeError(f"the {name} process stopped during start-up:\n{self.log_tail(name)}")
-            status, _ = self.health()
+                raise RuntimeError(f"the {name} process stopped during start-up (its log: "
+                                   f"{self.log_dir / f'{name}.log'}):\n{self.log_tail(name)}")
+            status, body = self.health()
             if status == 200:
                 return
+            if waiting is not None:
+                waiting(body.get("not_ready", ["gateway"]) if isinstance(body, dict) else ["gateway"])
             time.sleep(0.5)
         raise TimeoutError(f"not ready after {timeout:.0f} s: {self.health()[1]}")
 
@@ -347,9 +355,15 @@ class Supervisor:
 
     def answers(self, name: str) -> bool:
         """Whether a (re)started process serves requests again."""
-        if name == "engine":  # Rasa's greeting: served once the model is loaded
-            return http_status(f"http://{_connect_host(self.stack.engine_host)}:{self.stack.engine_port}/",
-                               timeout=1.0) == 200
+        if name == "engine":
+            # Rasa's greeting is served once the model is loaded; one parse then loads the
+            # featurizer's model, so that the first person after a restart does not wait for it.
+            base = f"http://{_connect_host(self.stack.engine_host)}:{self.stack.engine_port}"
+            if http_status(f"{base}/", timeout=1.0) != 200:
+                return False
+            warm = http_status(f"{base}/model/parse?token={self.stack.engine_token}", timeout=60.0,
+                               data=b'{"text": "Hallo"}')
+            return warm == 200 or warm in (401, 403)  # another credential scheme: the greeting must do
         if name == "actions":  # 200 once the knowledge index is loaded
             return http_status(f"http://{_connect_host(self.stack.actions_host)}:{self.stack.actions_port}/ready",
                                timeout=1.0) == 200
@@ -394,6 +408,31 @@ class Supervisor:
             self.forget()
 
 
+def _wait_with_progress(stack: Stack) -> None:
+    """wait_ready with a line that names what is still loading, estimated from the last start."""
+    from bot.progress import Progress
+
+    record = stack.var_dir / "run" / "last-start.json"
+    try:
+        estimate = json.loads(record.read_text(encoding="utf-8"))["seconds"]
+    except (OSError, ValueError, KeyError, TypeError):
+        estimate = None
+    names = {"engine": "the engine (Rasa model)", "actions": "the action server (knowledge index)",
+             "index": "the knowledge index", "gateway": "the gateway"}
+    progress = Progress("Starting", estimate=estimate)
+
+    def waiting(not_ready: list) -> None:
+        progress.label = "Loading " + ", ".join(names.get(name, name) for name in not_ready)
+        progress.show()
+
+    with progress:
+        stack.wait_ready(waiting=waiting)
+        progress.finish(f"All three processes answer ({progress.elapsed_text()}).")
+    with contextlib.suppress(OSError):
+        record.parent.mkdir(parents=True, exist_ok=True)
+        record.write_text(json.dumps({"seconds": round(time.monotonic() - progress.started)}), encoding="utf-8")
+
+
 def serve(var_dir: Path, model: Path, port: int, engine_token: str, settings=None) -> int:
     """Run the stack in the foreground until Ctrl-C; return an exit code."""
     # The operator's secret (ADVISOR_ENGINE_TOKEN, else var/secrets.env) goes to the engine and the gateway.
@@ -417,10 +456,10 @@ def serve(var_dir: Path, model: Path, port: int, engine_token: str, settings=Non
     started = time.monotonic()
     on_exit = []
     try:
-        print("Starting engine (5005), actions (5055) and gateway "
+        print(f"Starting engine ({stack.engine_port}), actions ({stack.actions_port}) and gateway "
               f"({port}); logs in {stack.log_dir} ...", flush=True)
         stack.start()
-        stack.wait_ready()
+        _wait_with_progress(stack)
         print(f"\nReady after {time.monotonic() - started:.0f} s.\n"
               f"  Try it:   {stack.gateway_url}/\n"
               f"  Chat API: {stack.gateway_url}/api/v1/chat   (sessions: POST /api/v1/sessions)\n"

@@ -101,4 +101,4 @@ if [ ! -f "$target/.complete" ]; then
   echo "The $kind environment is ready after $((SECONDS - started)) s (pip's output: $log)."
 fi
 ln -sfn "$target" "$link"
-echo "$link -> $target"
+echo "The $kind environment is in place: $link -> $target"

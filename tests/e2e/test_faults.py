@@ -1,0 +1,144 @@
+"""Crashes heal themselves (issue 13 part 4): under a little load, each process of the real stack is
+killed (SIGKILL to its whole process group) while the supervisor watches, as under `make run`.
+
+Checked for each kill: the process comes back without help; every message gets an answer or a
+clear refusal ("restarting, send it again", or no connection at all while the gateway itself is
+down — the widget then keeps the text and offers "try again") before the person's patience of
+10 s runs out; people send a refused message again, as the widget lets them, until it is
+answered; in the end each message was answered exactly once and the engine's transcript holds
+each of them once — nothing lost, nothing doubled.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+
+import httpx
+import pytest
+
+from api.tracker_store import read_conversation
+from bot.supervisor import Supervisor
+
+pytestmark = pytest.mark.e2e
+
+#: How long a person waits for an answer or a refusal before giving up (issue 13: 10 s).
+PATIENCE = 10.0
+#: People chatting at the same time while the processes are killed (a little load on 2 cores).
+PEOPLE = 3
+#: How long a restarted process may take to serve again (a cold engine loads its model).
+COMING_BACK = 240.0
+QUESTIONS = [
+    ("de", "Wie bekomme ich die Blaue Karte?"),
+    ("en", "How do I get my degree recognised?"),
+    ("uk", "Як записатися на інтеграційний курс?"),
+    ("ar", "كيف أعادل شهادتي الجامعية؟"),
+]
+
+
+@dataclass
+class Person:
+    """One chat session sending numbered questions; a refused message is sent again."""
+
+    number: int
+    base_url: str
+    lang: str
+    question: str
+    answered: dict = field(default_factory=dict)  # message text -> number of answers
+    refusals: list = field(default_factory=list)  # (what, seconds waited)
+    too_slow: list = field(default_factory=list)  # (message, seconds waited, what happened)
+    unclear: list = field(default_factory=list)  # answers that are neither an answer nor a refusal
+    session: dict | None = None
+
+    def open(self, http: httpx.Client) -> None:
+        reply = http.post("/api/v1/sessions", json={"lang": self.lang})
+        assert reply.status_code == 201, reply.text
+        self.session = reply.json()
+
+    def send(self, http: httpx.Client, text: str) -> bool:
+        """Send ``text`` once; True when it was answered."""
+        started = time.monotonic()
+        try:
+            reply = http.post("/api/v1/chat", json={"session_id": self.session["session_id"], "text": text},
+                              headers={"Authorization": f"Bearer {self.session['token']}"})
+        except httpx.TimeoutException:
+            self.too_slow.append((text, time.monotonic() - started, "no answer"))
+            return False
+        except httpx.TransportError as exc:  # the gateway is down: the widget says "no connection"
+            self.refusals.append((type(exc).__name__, time.monotonic() - started))
+            return False
+        waited = time.monotonic() - started
+        if reply.status_code == 200:
+            self.answered[text] = self.answered.get(text, 0) + 1
+            return True
+        error = reply.json().get("error", {}) if "json" in reply.headers.get("content-type", "") else {}
+        if reply.status_code == 503 and error.get("code") in ("restarting", "unavailable") and error.get("message"):
+            self.refusals.append((error["code"], waited))
+        else:
+            self.unclear.append((reply.status_code, reply.text[:200]))
+        return False
+
+    def chat(self, stop: threading.Event) -> None:
+        with httpx.Client(base_url=self.base_url, timeout=PATIENCE) as http:
+            while self.session is None and not stop.is_set():
+                try:
+                    self.open(http)
+                except httpx.HTTPError:
+                    time.sleep(1)
+            count = 0
+            while not stop.is_set():
+                count += 1
+                text = f"{self.question} ({self.number}.{count})"
+                # Like the widget: the text stays in the field and is sent again until answered.
+                while not self.send(http, text):
+                    time.sleep(1.0)
+                time.sleep(0.5)
+
+
+def kill_group(process) -> None:
+    os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_healthy(stack, timeout: float = COMING_BACK) -> float:
+    started = time.monotonic()
+    while stack.health()[0] != 200:
+        assert time.monotonic() - started < timeout, f"not back after {timeout:.0f} s: {stack.health()[1]}"
+        time.sleep(0.5)
+    return time.monotonic() - started
+
+
+@pytest.mark.parametrize("victim", ["engine", "actions", "gateway"])
+def test_a_killed_process_comes_back_and_no_message_is_lost_doubled_or_left_waiting(stack, victim):
+    wait_healthy(stack)
+    supervisor = Supervisor(stack)
+    people = [Person(i, stack.gateway_url, *QUESTIONS[i % len(QUESTIONS)]) for i in range(PEOPLE)]
+    stop = threading.Event()
+    threads = [threading.Thread(target=p.chat, args=(stop,), daemon=True) for p in people]
+    with supervisor.running():
+        for thread in threads:
+            thread.start()
+        time.sleep(5)  # the conversations are under way
+        before = stack.processes[victim].pid
+        kill_group(stack.processes[victim])
+        back_after = wait_healthy(stack)
+        time.sleep(5)  # and they go on
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=3 * PATIENCE)
+            assert not thread.is_alive(), "a person's last message was never answered"
+
+    assert stack.processes[victim].pid != before and supervisor.restarts[victim] == 1
+    print(f"\n{victim}: back after {back_after:.0f} s; refusals meanwhile: "
+          f"{sum(len(p.refusals) for p in people)}, answers: {sum(len(p.answered) for p in people)}")
+    for person in people:
+        assert not person.too_slow, f"waited more than {PATIENCE:.0f} s: {person.too_slow}"
+        assert not person.unclear, person.unclear
+        assert person.answered and set(person.answered.values()) == {1}, person.answered
+        transcript = read_conversation(f"sqlite:///{stack.var_dir / 'engine.db'}", person.session["session_id"])
+        said = [item["text"] for item in transcript if item["kind"] == "user"]
+        doubled = sorted({text for text in said if said.count(text) > 1})
+        assert not doubled, f"in the transcript more than once: {doubled}"
+        assert set(person.answered) <= set(said), "an answered message is missing from the transcript"
