@@ -39,7 +39,7 @@ locales: venvs ## compile the translation catalogs
 train: venvs ## train the Rasa model if its inputs changed
 	@$(APP) -m bot train
 
-index: model ## build the FAISS index if the knowledge changed
+index: model ## build the search index if the knowledge changed (only changed chunks are embedded)
 	@$(APP) -m bot build-index
 
 check: venvs ## validate knowledge, translations and Rasa data

@@ -389,23 +389,49 @@ class Supervisor:
 
     @contextlib.contextmanager
     def running(self, interval: float = 0.5) -> Iterator[Supervisor]:
-        """Check in a background thread (the end-to-end fault tests) until the block ends."""
+        """Check in a background thread (the end-to-end fault tests) until the block ends.
+
+        The thread lives as long as this process: a child gets PR_SET_PDEATHSIG from the thread
+        that started it, so a restart made by a thread that then ends would be killed with it.
+        """
         import threading
 
-        done = threading.Event()
+        done, finished = threading.Event(), threading.Event()
 
         def loop():
-            while not done.wait(interval):
-                self.check()
+            try:
+                while not done.wait(interval):
+                    self.check()
+            finally:
+                finished.set()
 
-        thread = threading.Thread(target=loop, name="supervisor", daemon=True)
-        thread.start()
+        _background().put(loop)
         try:
             yield self
         finally:
             done.set()
-            thread.join()
+            finished.wait()
             self.forget()
+
+
+_BACKGROUND = None
+
+
+def _background():
+    """A queue of jobs run one after the other by a daemon thread that never ends (see running())."""
+    global _BACKGROUND
+    if _BACKGROUND is None:
+        import queue
+        import threading
+
+        _BACKGROUND = queue.Queue()
+
+        def work():
+            while True:
+                _BACKGROUND.get()()
+
+        threading.Thread(target=work, name="supervisor", daemon=True).start()
+    return _BACKGROUND
 
 
 def _wait_with_progress(stack: Stack) -> None:

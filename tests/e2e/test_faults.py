@@ -31,6 +31,9 @@ PATIENCE = 10.0
 PEOPLE = 3
 #: How long a restarted process may take to serve again (a cold engine loads its model).
 COMING_BACK = 240.0
+#: Seconds between two messages of one person, and before sending a refused one again (the
+#: gateway's Retry-After); keeps each person under the end-to-end rate limit of 15 a minute.
+PAUSE = 5.0
 QUESTIONS = [
     ("de", "Wie bekomme ich die Blaue Karte?"),
     ("en", "How do I get my degree recognised?"),
@@ -75,7 +78,8 @@ class Person:
             self.answered[text] = self.answered.get(text, 0) + 1
             return True
         error = reply.json().get("error", {}) if "json" in reply.headers.get("content-type", "") else {}
-        if reply.status_code == 503 and error.get("code") in ("restarting", "unavailable") and error.get("message"):
+        clear = {503: ("restarting", "unavailable", "busy"), 429: ("rate_limited",)}
+        if error.get("code") in clear.get(reply.status_code, ()) and error.get("message"):
             self.refusals.append((error["code"], waited))
         else:
             self.unclear.append((reply.status_code, reply.text[:200]))
@@ -94,8 +98,8 @@ class Person:
                 text = f"{self.question} ({self.number}.{count})"
                 # Like the widget: the text stays in the field and is sent again until answered.
                 while not self.send(http, text):
-                    time.sleep(1.0)
-                time.sleep(0.5)
+                    time.sleep(PAUSE)
+                time.sleep(PAUSE)
 
 
 def kill_group(process) -> None:
@@ -120,11 +124,11 @@ def test_a_killed_process_comes_back_and_no_message_is_lost_doubled_or_left_wait
     with supervisor.running():
         for thread in threads:
             thread.start()
-        time.sleep(5)  # the conversations are under way
+        time.sleep(2 * PAUSE)  # the conversations are under way
         before = stack.processes[victim].pid
         kill_group(stack.processes[victim])
         back_after = wait_healthy(stack)
-        time.sleep(5)  # and they go on
+        time.sleep(2 * PAUSE)  # and they go on
         stop.set()
         for thread in threads:
             thread.join(timeout=3 * PATIENCE)
