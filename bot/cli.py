@@ -158,6 +158,7 @@ def run_build_index(args: argparse.Namespace, settings: Settings) -> int:
                                 unit="chunks")
         progress.set(done, total)
 
+    print("Search index: checking the knowledge folder first (under a minute) ...", flush=True)
     try:
         cache = None if args.fake_embedder else cache_dir() / "embeddings"
         result = build_index(settings.knowledge_dir, settings.index_dir, embedder, force=args.force,

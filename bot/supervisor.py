@@ -284,8 +284,8 @@ class Stack:
             status, body = self.health()
             if status == 200:
                 return
-            if waiting is not None:
-                waiting(body.get("not_ready", ["gateway"]) if isinstance(body, dict) else ["gateway"])
+            if waiting is not None:  # no answer at all: the gateway (and so the rest) is still loading
+                waiting(body.get("not_ready", ORDER) if isinstance(body, dict) else ORDER)
             time.sleep(0.5)
         raise TimeoutError(f"not ready after {timeout:.0f} s: {self.health()[1]}")
 
@@ -448,6 +448,8 @@ def _wait_with_progress(stack: Stack) -> None:
     progress = Progress("Starting", estimate=estimate)
 
     def waiting(not_ready: list) -> None:
+        if "actions" in not_ready:  # the index is the action server's: one name for the two
+            not_ready = [name for name in not_ready if name != "index"]
         progress.label = "Loading " + ", ".join(names.get(name, name) for name in not_ready)
         progress.show()
 

@@ -358,9 +358,11 @@ def test_build_index_command_builds_then_reports_up_to_date(knowledge_dir, cli_e
     again = capsys.readouterr().out
 
     build_id = current_build_dir(index_dir).name
-    assert built.splitlines()[0].startswith("Embedding the changed article chunks")  # the progress line
-    assert built.splitlines()[-1].startswith(f"Built index {build_id}: 10 chunks in ")
-    assert again.startswith(f"Search index up to date: build {build_id}, 10 chunks")
+    first, progress, *_, last = built.splitlines()
+    assert first.startswith("Search index: checking the knowledge folder first")
+    assert progress.startswith("Embedding the changed article chunks")
+    assert last.startswith(f"Built index {build_id}: 10 chunks in ")
+    assert again.splitlines()[-1].startswith(f"Search index up to date: build {build_id}, 10 chunks")
 
 
 def test_build_index_command_prints_check_errors_and_fails(knowledge_dir, cli_env, capsys, write_article, make_article):
@@ -371,7 +373,7 @@ def test_build_index_command_prints_check_errors_and_fails(knowledge_dir, cli_en
 
     out = capsys.readouterr().out
     assert code == 1
-    assert out.splitlines()[0].startswith(
+    assert out.splitlines()[1].startswith(
         "knowledge/articles/residence/eu-blue-card.de.md:8: sources[0].url: 'www.x.de' is not a valid web address")
     assert "Index not built: 1 error in the articles." in out
     assert not index_dir.exists() or current_build_dir(index_dir) is None
