@@ -101,3 +101,23 @@ def test_the_gap_page_groups_similar_questions_with_counts_and_the_article_shown
     assert "0170" not in page and "[Telefon]" in page
     assert "Ukrainisch" in page
     assert "(<code>eu-blue-card</code>)</td><td>1</td><td>0</td>" in page
+
+
+def test_an_admin_creates_a_content_editor_who_sees_the_staff_pages_but_no_admin_page(client):
+    from sqlalchemy import select
+
+    from api.models import Counsellor
+    from tests.unit.dashboard_factories import PASSWORD, page_csrf
+
+    as_role(client, "admin")
+    token = page_csrf(client, "/dashboard/admin/accounts")
+    created = client.post("/dashboard/admin/accounts", follow_redirects=False, data={
+        "csrf_token": token, "email": "redaktion@example.org", "name": "Redaktion", "password": PASSWORD,
+        "role": "staff"})
+    assert created.status_code == 303
+    with client.app.state.session_factory() as db:
+        assert db.scalar(select(Counsellor.role).where(Counsellor.email == "redaktion@example.org")) == "staff"
+    client.cookies.clear()
+    assert login(client, "redaktion@example.org").status_code == 303
+    assert client.get("/dashboard/staff/gaps").status_code == 200
+    assert client.get("/dashboard/admin/accounts").status_code == 403
