@@ -342,6 +342,8 @@ def escalation_record(tracker: Tracker, turn: Turn, contact, district_code, topi
         "consent": True,
         "consent_at": dt.datetime.now(dt.timezone.utc).isoformat(),
         "urgent": urgency.is_urgent(kind),
+        # The articles the bot had shown, newest last (ids only): for the staff's content-gap page.
+        "articles": shown_articles(events)[-5:],
     }
 
 

@@ -53,6 +53,8 @@ class EscalationRequest(BaseModel):
     consent: bool
     consent_at: dt.datetime | None = None
     urgent: bool = False
+    #: Ids of the articles the bot had shown before, newest last (the content-gap page names the last).
+    articles: list[str] = Field(default_factory=list, max_length=10)
 
     @field_validator("lang")
     @classmethod
@@ -108,7 +110,8 @@ def record(db: Session, session_id: str, request: EscalationRequest) -> tuple[Es
         return found, False
     case_events.add(db, session_id=session_id, sender="system", action="created", escalation=escalation)
     # For the content-gap page: the person's words, scrubbed, linked to no case.
-    content_gaps.record(db, "handoff", request.summary_user, request.lang, topic=request.topic)
+    content_gaps.record(db, "handoff", request.summary_user, request.lang, topic=request.topic,
+                        article_id=request.articles[-1] if request.articles else None)
     db.commit()
     logger.info("escalation %s recorded for %s (district %s, urgent %s)", escalation.id, request.contact_id,
                 request.district_code or "-", request.urgent)

@@ -117,3 +117,12 @@ def test_rows_past_the_retention_period_are_deleted(client):
         db.commit()
     assert purge_content_signals(settings) == 1
     assert [row.question for row in signals(client)] == ["neu"]
+
+
+def test_a_handoff_after_an_answer_names_the_article_that_was_shown(client, stand_in):
+    session = open_session(client, "de")
+    stand_in.replies = handoff_reply({**RECORD, "lang": "de", "articles": ["residence-blue-card", "eu-blue-card"]})
+    assert client.post("/api/v1/chat", headers=session["headers"],
+                       json={"session_id": session["session_id"], "text": "/affirm"}).status_code == 200
+    [row] = signals(client)
+    assert (row.kind, row.article_id) == ("handoff", "eu-blue-card")
