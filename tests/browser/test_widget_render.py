@@ -270,3 +270,53 @@ def test_the_full_screen_dialog_keeps_the_focus_and_gives_it_back_to_the_launche
     desktop = new_page()
     Widget(desktop, stack.gateway_url).load().open()
     expect(desktop.locator(PANEL)).not_to_have_attribute("aria-modal", "true")
+
+
+SCREENSHOT_QUESTIONS = {"de": "Wie bekomme ich die Blaue Karte?", "ar": "كيف أعادل شهادتي الجامعية؟",
+                        "vi": "Làm thế nào để bằng đại học của tôi được công nhận ở Đức?"}
+
+
+@pytest.mark.parametrize("lang", ["de", "ar", "vi"])
+def test_screenshots_of_a_real_answer_on_a_phone_and_a_desktop(new_page, stack, lang):
+    """For a person to look at: results/screenshots/answer-<lang>-<device>.png."""
+    locale = {"de": "de-DE", "ar": "ar-SY", "vi": "vi-VN"}[lang]
+    for device, viewport in (("phone", {"width": 390, "height": 844}), ("desktop", {"width": 1280, "height": 800})):
+        page = new_page(viewport=viewport, locale=locale, is_mobile=device == "phone", has_touch=device == "phone")
+        widget = Widget(page, stack.gateway_url).load()
+        if device == "phone":
+            shot(page, f"start-{lang}-phone-closed")
+        widget.open()
+        expect(page.locator("sa-advisor .widget")).to_have_attribute("lang", lang)
+        shot(page, f"start-{lang}-{device}")
+        widget.ask(SCREENSHOT_QUESTIONS[lang])
+        reply = widget.last_reply()
+        expect(reply).to_have_attribute("lang", lang)
+        reply.locator(".sources summary").first.click()
+        shot(page, f"answer-{lang}-{device}")
+        assert page.evaluate("document.scrollingElement.scrollWidth") <= viewport["width"]
+
+
+def test_keyboard_only_an_example_question_then_the_sources_toggle(new_page, stack):
+    page = new_page()
+    widget = Widget(page, stack.gateway_url).load()
+    page.locator(LAUNCHER).focus()
+    page.keyboard.press("Enter")
+    assert widget.focused() == "sa-input"
+    example = translate("de", texts.WIDGET_EXAMPLE_RESIDENCE)
+    for _ in range(20):  # back from the text field to the example questions
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("() => document.activeElement.shadowRoot.activeElement.textContent") == example:
+            break
+    before = page.locator(REPLIES).count()
+    page.keyboard.press("Enter")
+    expect(page.locator(REPLIES)).not_to_have_count(before, timeout=60_000)
+    summary = widget.last_reply().locator(".sources summary")
+    expect(summary).to_be_visible()
+    page.locator(INPUT).focus()
+    for _ in range(40):
+        page.keyboard.press("Shift+Tab")
+        if widget.focused() == "SUMMARY":
+            break
+    assert widget.focused() == "SUMMARY"
+    page.keyboard.press("Enter")
+    expect(widget.last_reply().locator(".sources a").first).to_be_visible()
