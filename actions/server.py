@@ -15,6 +15,7 @@ import asyncio
 import hmac
 import logging
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from rasa_sdk.endpoint import create_app
@@ -41,14 +42,20 @@ class ThreadedActionExecutor(ActionExecutor):
     def __init__(self, threads: int = ACTION_THREADS):
         super().__init__()
         self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="action")
+        self._loops = threading.local()
+
+    def _run_in_thread(self, coroutine):
+        loop = getattr(self._loops, "loop", None)
+        if loop is None:  # one loop per worker thread, kept (asyncio.run per call costs more)
+            loop = self._loops.loop = asyncio.new_event_loop()
+        return loop.run_until_complete(coroutine)
 
     async def run(self, action_call, sink=None, dispatcher=None):
         if sink is not None:  # streaming (not used by the engine's HTTP webhook)
             return await super().run(action_call, sink=sink, dispatcher=dispatcher)
         base_run = super().run
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(
-            self._pool, lambda: asyncio.run(base_run(action_call, dispatcher=dispatcher)))
+        return await asyncio.get_running_loop().run_in_executor(
+            self._pool, self._run_in_thread, base_run(action_call, dispatcher=dispatcher))
 
 
 #: Paths anyone on the host may call: they say whether the server is up, nothing more.

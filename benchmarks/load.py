@@ -15,7 +15,8 @@ by ``rasa run``) through its REST channel. The bare bot is the anchor: on a shar
 machine absolute figures move with everything else running, the ratio ours/bare much less.
 
 It prints, per run and target: answers per second, p50/p95/max latency, errors (non-200 or no
-answer, by kind), completed handoffs, and the peak RSS of every process during the load;
+answer, by kind), completed handoffs, the peak RSS of every process during the load, and the
+CPU time each process spent per answer (the cost of a message, whatever else the machine runs);
 then ours/bare. With ``--runs 3`` it prints the median of each figure over the runs (the
 targets alternate which goes first). Without --url it starts engine, actions and gateway on
 free ports (var/'s model and index, data in a temporary folder) and stops them afterwards.
@@ -258,6 +259,25 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+def _cpu_seconds(pid: int) -> float:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as handle:
+            fields = handle.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU time used so far by a process and its living descendants."""
+    tree, todo, total = _children(), [pid], 0.0
+    while todo:
+        current = todo.pop()
+        total += _cpu_seconds(current)
+        todo += tree.get(current, [])
+    return total
+
+
 def tree_rss_mb(pid: int) -> float:
     """RSS of a process and all its descendants, in MB."""
     tree, todo, total = _children(), [pid], 0
@@ -269,12 +289,14 @@ def tree_rss_mb(pid: int) -> float:
 
 
 class RssSampler:
-    """Peak RSS per named process (with its children) while the load runs, sampled every 0.5 s."""
+    """Peak RSS per named process (with its children) while the load runs, sampled every 0.5 s,
+    and the CPU time each used meanwhile."""
 
     def __init__(self, pids: dict[str, int]):
         self.pids = pids
         self.peak: dict[str, float] = {name: 0.0 for name in pids}
         self.peak_total = 0.0
+        self.cpu: dict[str, float] = {}
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -290,6 +312,7 @@ class RssSampler:
 
     def __enter__(self):
         self._sample()
+        self.cpu = {name: -tree_cpu_seconds(pid) for name, pid in self.pids.items()}
         self._thread.start()
         return self
 
@@ -297,6 +320,7 @@ class RssSampler:
         self._stop.set()
         self._thread.join()
         self._sample()
+        self.cpu = {name: self.cpu[name] + tree_cpu_seconds(pid) for name, pid in self.pids.items()}
 
 
 # --- the bare `rasa init` bot -----------------------------------------------------------------
@@ -384,11 +408,15 @@ class Figures:
     errors: int
     handoffs: int
     rss: dict[str, float]
+    #: CPU milliseconds per answer, by process: what the work costs, whatever else runs.
+    cpu_ms: dict[str, float]
 
     @classmethod
-    def of(cls, outcome: Outcome, rss: dict[str, float]) -> Figures:
+    def of(cls, outcome: Outcome, rss: dict[str, float], cpu: dict[str, float]) -> Figures:
+        per_answer = {name: 1000 * seconds / max(outcome.answers, 1) for name, seconds in cpu.items()}
         return cls(outcome.throughput, outcome.percentile(0.5), outcome.percentile(0.95),
-                   max(outcome.latencies, default=float("nan")), outcome.error_count, outcome.handoffs, rss)
+                   max(outcome.latencies, default=float("nan")), outcome.error_count, outcome.handoffs, rss,
+                   per_answer)
 
 
 def describe(name: str, figures: Figures, outcome: Outcome | None = None,
@@ -403,6 +431,11 @@ def describe(name: str, figures: Figures, outcome: Outcome | None = None,
     line += f"\n        peak RSS MB: {rss}"
     if len(figures.rss) > 1:
         line += f"; together {sum(figures.rss.values()):.0f}"
+    if figures.cpu_ms:
+        cpu = ", ".join(f"{process} {ms:.0f}" for process, ms in figures.cpu_ms.items())
+        line += f"\n        CPU ms per answer: {cpu}"
+        if len(figures.cpu_ms) > 1:
+            line += f"; together {sum(figures.cpu_ms.values()):.0f}"
     return line
 
 
@@ -411,14 +444,15 @@ def median_figures(runs: list[Figures]) -> Figures:
         return statistics.median(get(f) for f in runs)
 
     rss = {name: statistics.median(f.rss.get(name, 0.0) for f in runs) for name in runs[0].rss}
+    cpu = {name: statistics.median(f.cpu_ms.get(name, 0.0) for f in runs) for name in runs[0].cpu_ms}
     return Figures(med(lambda f: f.throughput), med(lambda f: f.p50), med(lambda f: f.p95),
-                   med(lambda f: f.max), int(med(lambda f: f.errors)), int(med(lambda f: f.handoffs)), rss)
+                   med(lambda f: f.max), int(med(lambda f: f.errors)), int(med(lambda f: f.handoffs)), rss, cpu)
 
 
 def measure(target: Target, scripts: list[Script], pids: dict[str, int]) -> tuple[Outcome, Figures]:
     with RssSampler(pids) as sampler:
         outcome = run_load(target, scripts)
-    return outcome, Figures.of(outcome, sampler.peak)
+    return outcome, Figures.of(outcome, sampler.peak, sampler.cpu)
 
 
 def main() -> int:

