@@ -61,7 +61,7 @@ def test_the_turn_carries_the_engines_vector(hashing_embedder):
 
     class FakeTracker:
         latest_message = latest
-        events: list = []
+        events = ()
 
         def get_last_event_for(self, kind):
             return {"event": "user", "metadata": {"lang": "de"}}
