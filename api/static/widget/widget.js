@@ -32,6 +32,7 @@
   var STORE = "sa-advisor:" + BASE;
   var KEEP_STORE = "sa-advisor-keep:" + BASE; // localStorage, only with the person's consent
   var MAX_ITEMS = 150;
+  var TEXTS_VERSION = 2;
   var SVG = "http://www.w3.org/2000/svg";
   var ICONS = {
     chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z",
@@ -105,7 +106,8 @@
   }
 
   function fetchTexts(preference) {
-    var key = STORE + ":texts:" + preference;
+    // The texts' shape changes with the script: a tab must not keep those of an older one.
+    var key = STORE + ":texts:" + TEXTS_VERSION + ":" + preference;
     try {
       var cached = JSON.parse(sessionStorage.getItem(key) || "null");
       if (cached) return Promise.resolve(cached);
@@ -428,6 +430,7 @@
     if (rtl && guessDirection(label) === "ltr") link.dir = "ltr";
     isolated(link, label, rtl && link.dir !== "ltr");
     if (link.target) {
+      link.appendChild(document.createTextNode("\u2060")); // no line break before the arrow
       link.appendChild(el("span", "ext", "\u2197")).setAttribute("aria-hidden", "true");
       link.appendChild(el("span", "vh", " " + texts.new_window));
     }
