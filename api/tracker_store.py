@@ -69,6 +69,41 @@ def read_conversation(engine_db_url: str, sender_id: str) -> list[dict[str, Any]
     return conversation_items((kind, timestamp, raw) for kind, timestamp, raw in rows)
 
 
+def replies_to(engine_db_url: str, sender_id: str, message_id: str) -> list[dict[str, Any]]:
+    """The engine's answers (as its REST channel sent them) to the user message that carried
+    ``message_id`` in its metadata; empty when there is no such message or it got no answer yet.
+
+    A client sends a message again with the same id when the first answer never reached it (the
+    gateway stopped on the way): the answer is given from here instead of a second engine turn.
+    """
+    engine = _store_engine(engine_db_url)
+    if engine is None:
+        return []
+    with engine.connect() as connection:
+        if not inspect(connection).has_table("events"):
+            return []
+        rows = connection.execute(
+            text("SELECT type_name, data FROM events WHERE sender_id = :id "
+                 "AND type_name IN ('user', 'bot') ORDER BY id"), {"id": sender_id}).all()
+    found: list[dict[str, Any]] = []
+    collecting = False  # between the matching message and the next one
+    for kind, raw in rows:
+        try:
+            event = json.loads(raw or "{}")
+        except ValueError:
+            continue
+        metadata = event.get("metadata") if isinstance(event.get("metadata"), dict) else {}
+        if kind == "user":
+            collecting = metadata.get("message_id") == message_id
+            if collecting:
+                found = []  # the last copy counts, should the message be there twice
+        elif collecting and metadata.get("from") not in GATEWAY_SENDERS:
+            custom = (event.get("data") or {}).get("custom")
+            found.append({"recipient_id": sender_id, "custom": custom} if custom is not None
+                         else {"recipient_id": sender_id, "text": event.get("text") or ""})
+    return found
+
+
 def conversation_items(rows) -> list[dict[str, Any]]:
     """Transcript items from (type_name, timestamp, JSON data) rows in their order."""
     items: list[dict[str, Any]] = []

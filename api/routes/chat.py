@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api import content_gaps, escalations, human
@@ -27,6 +27,7 @@ from api.errors import ApiError, rate_limited, set_error_language, unsupported_l
 from api.models import ChatSession, utcnow
 from api.payloads import engine_text
 from api.restarting import restarting, restarting_error
+from api.tracker_store import replies_to
 from bot import texts
 from bot.i18n import DEFAULT_LANGUAGE, language_choices, normalise_language
 from bot.language import detect_language, other_language, reply_language_for
@@ -43,6 +44,9 @@ class ChatRequest(BaseModel):
     #: The language chosen in the widget: it stays for the session until another is chosen;
     #: without it (and without an earlier choice) each message's language is detected.
     lang: str | None = None
+    #: The client's id of this message, the same when it is sent again after a failure: a message
+    #: the engine had already answered (the gateway died before the answer left) is not sent twice.
+    message_id: str | None = Field(None, min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_-]+$")
 
 
 class Button(BaseModel):
@@ -184,12 +188,22 @@ async def chat(
     case = await run_in_threadpool(human.live_case, db, session.id)
     if case is not None:
         return await human.deliver(request, db, session, case, text, lang)
+    if body.message_id:
+        # Sent again after a failure? The engine may have answered it before the answer was lost.
+        answered = await run_in_threadpool(replies_to, settings.engine_db_url, session.id, body.message_id)
+        if answered:
+            try:
+                replies = await escalations.record_replies(request, db, session, answered)
+            except escalations.RecordFailed:
+                raise ApiError(503, "unavailable", texts.ERROR_UNAVAILABLE) from None
+            logger.info("chat lang=%s replies=%d replayed", lang, len(replies))
+            return build_chat_response(session.id, lang, replies, settings.locales_dir)
     if restarting(settings):
         # The supervisor is bringing the engine or the action server back: say so at once.
         raise restarting_error()
     # The engine answers a wish for a language too (intent choose_language, bot/nlu/language_choice.py),
     # and notes a language we do not offer before its answer (actions/messages.py).
-    metadata: dict[str, Any] = {}
+    metadata: dict[str, Any] = {"message_id": body.message_id} if body.message_id else {}
     if wish:
         metadata["language_request"] = {"lang": wish.lang, "supported": wish.supported, "bare": wish.bare}
     if other:

@@ -11,6 +11,7 @@ each of them once — nothing lost, nothing doubled.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import threading
@@ -62,10 +63,12 @@ class Person:
         self.session = reply.json()
 
     def send(self, http: httpx.Client, text: str) -> bool:
-        """Send ``text`` once; True when it was answered."""
+        """Send ``text`` once (with its message id, as the widget does); True when it was answered."""
         started = time.monotonic()
+        message_id = "m" + hashlib.sha256(text.encode()).hexdigest()[:20]
         try:
-            reply = http.post("/api/v1/chat", json={"session_id": self.session["session_id"], "text": text},
+            reply = http.post("/api/v1/chat", json={"session_id": self.session["session_id"], "text": text,
+                                                    "message_id": message_id},
                               headers={"Authorization": f"Bearer {self.session['token']}"})
         except httpx.TimeoutException:
             self.too_slow.append((text, time.monotonic() - started, "no answer"))

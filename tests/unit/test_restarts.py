@@ -124,3 +124,44 @@ def test_without_a_restart_an_engine_that_does_not_answer_is_unavailable(gateway
     client, _ = gateway
     reply = send(client, "de", "Wie bekomme ich die Blaue Karte?")
     assert reply.status_code == 503 and reply.json()["error"]["code"] == "unavailable"
+
+
+def engine_store(var, rows) -> None:
+    """The engine's tracker store (Rasa's events table) with ``rows`` of (type_name, event)."""
+    import sqlite3
+
+    with sqlite3.connect(var / "engine.db") as db:
+        db.execute("CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT, "
+                   "timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT)")
+        for kind, event in rows:
+            db.execute("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES (?, ?, ?, ?)",
+                       (event.pop("sender"), kind, 0.0, json.dumps(event)))
+
+
+def test_a_message_sent_again_after_a_lost_answer_is_answered_from_the_record_not_twice(gateway):
+    client, var = gateway  # the engine is down: only the record can answer
+    session = client.post("/api/v1/sessions", json={"lang": "de"}).json()
+    sid = session["session_id"]
+    answer = {"text": "Die Blaue Karte beantragen Sie bei der Ausländerbehörde.", "buttons": [], "sources": []}
+    var.mkdir(parents=True, exist_ok=True)
+    engine_store(var, [
+        ("user", {"sender": sid, "text": "Blaue Karte?", "metadata": {"lang": "de", "message_id": "first-0001"}}),
+        ("bot", {"sender": sid, "text": None, "data": {"custom": {"text": "Erste Antwort", "buttons": []}}}),
+        ("user", {"sender": sid, "text": "Wie bekomme ich die Blaue Karte?",
+                  "metadata": {"lang": "de", "message_id": "again-0002"}}),
+        ("bot", {"sender": sid, "text": None, "data": {"custom": answer}}),
+        ("user", {"sender": sid, "text": "Danke", "metadata": {"lang": "de", "message_id": "later-0003"}}),
+    ])
+    headers = {"Authorization": f"Bearer {session['token']}"}
+
+    def send_with(message_id):
+        return client.post("/api/v1/chat", headers=headers, json={
+            "session_id": sid, "text": "Wie bekomme ich die Blaue Karte?", "message_id": message_id})
+
+    replayed = send_with("again-0002")
+    assert replayed.status_code == 200, replayed.text
+    assert [m["text"] for m in replayed.json()["messages"]] == [answer["text"]]
+    # Not answered yet (no answer after it) or never seen: it goes to the engine, which is down here.
+    assert send_with("later-0003").json()["error"]["code"] == "unavailable"
+    assert send_with("unknown-0004").json()["error"]["code"] == "unavailable"
+    assert send_with("no spaces allowed").status_code == 422

@@ -759,13 +759,24 @@
   function submit() {
     var text = ui.input.value.trim();
     if (!text) { ui.input.focus(); return; }
-    send(text, text, true);
+    // The same text sent again after a failure keeps its id: the server then does not answer it twice.
+    send(text, text, true, unsent && unsent.text === text ? unsent.id : null);
+  }
+
+  var unsent = null; // { text, id } of the typed message whose sending failed last
+
+  function messageId() {
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
   }
 
   // Sends `payload` (typed text or a button's payload) and shows `shown`. On any failure the
-  // typed text goes back into the text field and "Try again" sends the same thing again.
-  function send(payload, shown, typed) {
+  // typed text goes back into the text field and "Try again" sends the same thing again, with
+  // the same message id.
+  function send(payload, shown, typed, id) {
     if (busy) return;
+    id = id || messageId();
     busy = true;
     ui.send.disabled = true;
     showAlert("");
@@ -774,8 +785,9 @@
     var pending = show({ kind: "user", text: shown }, false);
     pending.classList.add("pending");
     setTyping(!state.human); // a person does not answer at once: no "writing …" then
-    var retry = function () { send(payload, shown, typed); };
+    var retry = function () { send(payload, shown, typed, id); };
     var failed = function (message, canRetry) {
+      if (typed) unsent = { text: shown, id: id };
       pending.remove();
       ui.starters.hidden = state.items.length > 0;
       if (typed && !ui.input.value) ui.input.value = shown;
@@ -783,7 +795,7 @@
     };
     ensureSession()
       .then(function (session) {
-        var body = { session_id: session.session_id, text: payload };
+        var body = { session_id: session.session_id, text: payload, message_id: id };
         if (state.chosen) body.lang = state.lang;
         return call("POST", "chat", body);
       })
