@@ -58,11 +58,17 @@ def add(db: Session, *, session_id: str, sender: str, action: str = "message", t
     return event
 
 
+#: The largest id an Integer column holds in PostgreSQL.
+MAX_ID = 2**31 - 1
+
+
 def parse_cursor(value: str | None) -> int:
     """A reader's cursor: the id of the last event it has; 0 (everything) for none or nonsense."""
     value = (value or "").strip()
-    # isascii: "²" and "①" are digits to str.isdigit but not to int(); 18 digits fit every database's integer.
-    return int(value) if value.isascii() and value.isdigit() and len(value) <= 18 else 0
+    # isascii: "²" and "①" are digits to str.isdigit but not to int(); ids are 32-bit integers (PostgreSQL).
+    if value.isascii() and value.isdigit() and len(value) <= 10 and int(value) <= MAX_ID:
+        return int(value)
+    return 0
 
 
 def for_widget(db: Session, session_id: str, after: int) -> list[CaseEvent]:

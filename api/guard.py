@@ -49,7 +49,9 @@ MAX_FORM_BYTES = 256 * 1024
 _SNIFF_BYTES = 4096
 _BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 _SESSION_ID = re.compile(rb'"session_id"\s*:\s*"([0-9a-f]{32})"')
-_HUGE_NUMBER = re.compile(r"/[0-9]{19,}(/|$)")
+#: A path segment of 10+ digits is no id of ours (accounts are 32-bit integers; sessions and cases have
+#: 32 hex characters, so a 32-digit segment may be one of those).
+_HUGE_NUMBER = re.compile(r"/(?:[0-9]{10,31}|[0-9]{33,})(?:/|$)")
 _LANG = re.compile(rb'"lang"\s*:\s*"([A-Za-z_-]{2,10})"')
 
 
@@ -147,7 +149,7 @@ class GuardMiddleware:
             await refuse(400, "invalid_request", texts.ERROR_INVALID_JSON)
             return
         if _HUGE_NUMBER.search(scope["path"]):
-            # No id of ours has 19 digits; the databases' integers would overflow on it.
+            # The databases' integers would overflow on it (a 500 from PostgreSQL).
             await refuse(404, "not_found", texts.ERROR_NOT_FOUND)
             return
 

@@ -7,6 +7,7 @@ They share the trained Rasa model, the converted embedding model and the knowled
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import httpx
@@ -17,6 +18,30 @@ from bot.supervisor import SHARED_ADDRESS_LIMITS, Stack, free_port
 from bot.training import model_path
 
 E2E_RATE_LIMIT = 15
+
+
+def _production_profile() -> tuple[dict, str]:
+    """ADVISOR_TEST_PROFILE=production: a fresh PostgreSQL database, the limits in Redis, production
+    mode (Secure cookies, 32-byte secrets), a trusted proxy on this host. (environment, database)"""
+    import psycopg
+
+    database = f"advisor_e2e_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{database}"')
+    return {
+        "ADVISOR_ENVIRONMENT": "production",
+        "ADVISOR_APP_DB_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}",
+        "ADVISOR_RATE_LIMIT_STORAGE": "redis://127.0.0.1:6379/15",
+        "ADVISOR_PUBLIC_URL": "https://chat.example.org",
+        "ADVISOR_TRUSTED_PROXIES": "127.0.0.1",
+    }, database
+
+
+def _drop_database(database: str) -> None:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")
@@ -40,12 +65,18 @@ def stack(tmp_path_factory):
         gateway_port=free_port(),
         extra_env={"ADVISOR_RATE_LIMIT_PER_MINUTE": str(E2E_RATE_LIMIT), **SHARED_ADDRESS_LIMITS},
     )
+    database = None
+    if os.environ.get("ADVISOR_TEST_PROFILE") == "production":
+        profile, database = _production_profile()
+        stack.extra_env.update(profile)
     stack.start()
     try:
         stack.wait_ready(timeout=300)
         yield stack
     finally:
         stack.stop()
+        if database:
+            _drop_database(database)
 
 
 @pytest.fixture()

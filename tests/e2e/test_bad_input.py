@@ -423,6 +423,7 @@ def test_methods_and_paths(http):
              "/api/v1/chat/", "/api/v1//chat", "/api/v1/chat%00", "/api/v1/%2e%2e/%2e%2e/etc/passwd",
              "/static/../api/main.py", "/static/%2e%2e/api/main.py", "/docs", "/redoc", "/.env", "/var/secrets.env",
              "/api/v1/sessions/" + "9" * 30 + "/messages", "/dashboard/admin/accounts/99999999999999999999/active",
+             "/dashboard/admin/accounts/2147483648/active", "/dashboard/cases/2147483648",
              "/api/v1/" + "a" * 5000]
     methods = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "HEAD", "TRACE", "FOO"]
     outcomes = []
@@ -515,6 +516,8 @@ def test_odd_headers(http):
 def test_the_login_form_takes_any_bytes(http):
     page = http.get("/dashboard/login")
     token = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    # Sent by hand: in the production profile the cookie is Secure, and this client talks plain http.
+    cookie = {"Cookie": f"advisor_login_csrf={token}"}
     emails = ["", "a", "a@b", "x" * 5000 + "@example.org", "' OR 1=1 --@x.org", "<script>alert(1)</script>",
               "admin@example.org\u0000", "ü@ä.de", "\ud800@x.org".encode("utf-8", "surrogatepass").decode("latin-1"),
               "a@example.org\r\nBcc: x@y.org", "%00", "😀@x.org", "\u202eorg.elpmaxe@a"]
@@ -525,7 +528,7 @@ def test_the_login_form_takes_any_bytes(http):
     for i, email in enumerate(emails):
         for j, password in enumerate(passwords[: (6 if i < 3 else 2)]):
             data = {"email": email, "password": password, "csrf_token": token, "next": nexts[(i + j) % len(nexts)]}
-            response = http.post("/dashboard/login", data=data, cookies=page.cookies, follow_redirects=False)
+            response = http.post("/dashboard/login", data=data, headers=cookie, follow_redirects=False)
             outcome = check(f"login email={email!r:.20} password#{j}", response, json_errors=False)
             if response.status_code not in (400, 401, 413, 429):
                 outcome.problems.append(f"unexpected {response.status_code}")
@@ -605,4 +608,5 @@ def test_zz_no_traceback_and_no_message_text_in_any_log(stack, log_offsets):
         assert MARKER not in written, f"a person's message reached {name}.log"
     total = sum(COUNTS.values())
     print(f"\nbad-input cases per group: {COUNTS}; total {total}")
-    assert total >= 800, COUNTS
+    if len(COUNTS) >= 12:  # the whole suite ran (not a -k selection)
+        assert total >= 800, COUNTS
