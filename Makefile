@@ -11,7 +11,7 @@ export TRANSFORMERS_OFFLINE := 1
 export HF_HUB_DISABLE_PROGRESS_BARS := 1
 
 .PHONY: help run test lint setup venvs model locales train index check test-unit test-integration \
-        test-e2e test-browser test-rasa bench clean
+        test-e2e test-production test-browser test-rasa bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-18s %s\n", $$1, $$2}'
@@ -60,6 +60,9 @@ test-integration: setup ## real action server code, real index, real model
 
 test-e2e: setup ## conversations through the gateway against the real engine
 	@$(APP) -m pytest tests/e2e -q
+
+test-production: setup ## bad input and credentials on the production profile (PostgreSQL, Redis; CI)
+	@ADVISOR_TEST_PROFILE=production $(APP) -m pytest tests/e2e/test_credentials.py tests/e2e/test_bad_input.py -q
 
 test-browser: setup ## widget and dashboard in Debian's Chromium (Playwright, axe-core)
 	@$(APP) -m pytest tests/browser -q
