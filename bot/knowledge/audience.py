@@ -41,7 +41,7 @@ _EU_SIGNS = (
     "polskie obywatelstwo", "jestem polakiem", "jestem polką", "z polski",
     # ro
     "cetățean ue", "cetățean european", "cetățean român", "cetățeni români", "cetățenia română",
-    "cetățenie română", "sunt român", "sunt româncă", "din românia", "cetăţean", "cetatean ue",
+    "cetățenie română", "sunt român", "sunt româncă", "din românia", "cetatean ue",
     # ru / uk
     "гражданин ес", "гражданка ес", "гражданство ес", "громадянин єс", "громадянка єс", "громадянство єс",
     "польское гражданство", "польський паспорт", "польский паспорт", "румынский паспорт", "паспорт єс",
@@ -75,7 +75,8 @@ _THIRD_COUNTRY_SIGNS = (
     "nigerian", "egyptian", "moroccan", "tunisian", "filipino", "philippine", "vietnamese citizen",
     "from vietnam", "aus vietnam", "brazilian", "turkish citizen", "türkischer staatsangehörig",
     "türkische staatsangehörig", "türk vatandaşı", "ukrainian citizen", "ukrainischer staatsangehörig",
-    "ukrainische staatsangehörig", "громадянин україни", "громадянка україни", "гражданин украины",
+    "ukrainische staatsangehörig", "obywatel ukrainy", "obywatelem ukrainy", "obywatelka ukrainy",
+    "obywatelką ukrainy", "cetățean ucrainean", "cetățean moldovean", "cetățeni moldoveni", "громадянин україни", "громадянка україни", "гражданин украины",
     "гражданка украины", "гражданин россии", "гражданка россии", "russian citizen", "serbian", "bosnian",
     "albanian", "kosovo", "north macedonia", "montenegr", "westbalkan", "western balkan",
     "سوري", "سورية", "مصري", "مغربي", "تونسي", "أفغاني", "افغانستانی", "ایرانی", "tôi là người việt",

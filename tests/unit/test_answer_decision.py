@@ -136,6 +136,12 @@ def test_a_refusal_without_a_named_subject_offers_a_counsellor(kb):
     ("Jestem Polakiem, czy potrzebuję pozwolenia na pracę?", "eu"),
     ("Wie viel kostet ein Integrationskurs?", None),
     ("Ich bin Pole, meine Frau ist Syrerin mit Duldung", None),
+    # "cetățean" alone is any citizen: a Moldovan or Turkish citizen is no EU citizen.
+    ("Sunt cetățean moldovean, am nevoie de permis de muncă?", "third_country"),
+    ("Sunt cetăţean turc, pot lucra în Germania?", None),
+    ("Sunt cetățean român, am nevoie de permis de muncă?", "eu"),
+    # A Ukrainian who comes from Poland is not an EU citizen.
+    ("Jestem obywatelem Ukrainy z Polski, czy potrzebuję wizy?", None),
 ])
 def test_the_askers_status_is_recognised_only_from_clear_signs(text, status):
     from bot.knowledge.audience import question_status
