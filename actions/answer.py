@@ -175,7 +175,8 @@ def render(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn,
         topic_menu(dispatcher, runtime.knowledge_base(), turn)
         return handoff_events(tracker, turn, intent_topic, answered=True)
     if made.kind != decision.ANSWER:
-        no_answer(dispatcher, turn, made.referral)
+        options = related_buttons(runtime.knowledge_base(), made.related, turn.lang) if made.related else []
+        no_answer(dispatcher, turn, made.referral, options)
         return handoff_events(tracker, turn, intent_topic, answered=False)
     kb = runtime.knowledge_base()
     hit = made.hit
@@ -199,8 +200,13 @@ def render(dispatcher: CollectingDispatcher, tracker: Tracker, turn: Turn,
     return handoff_events(tracker, turn, public_topic(article.topic), answered=True)
 
 
-def no_answer(dispatcher: CollectingDispatcher, turn: Turn, referral_id: str | None = None) -> None:
-    """Say plainly that we do not know (naming the subject and who can help), and offer a person."""
+def no_answer(dispatcher: CollectingDispatcher, turn: Turn, referral_id: str | None = None,
+              options: list[dict[str, str]] | None = None) -> None:
+    """Say plainly that we do not know (naming the subject and who can help), and offer a person.
+
+    ``options``: buttons of the nearest articles when the bot is not sure (never shown as the
+    answer; the person may open one).
+    """
     topic = INTENT_TOPICS.get(turn.intent, "out_of_scope")
     referral = next((r for r in runtime.referrals() if r.id == referral_id), None) if referral_id else None
     if referral is not None:
@@ -208,7 +214,8 @@ def no_answer(dispatcher: CollectingDispatcher, turn: Turn, referral_id: str | N
              sources=[{"id": referral.id, "title": referral.source_title, "url": referral.source_url}])
         return
     message = texts.OUT_OF_SCOPE if turn.intent == "out_of_scope" else texts.NO_ANSWER
-    send(dispatcher, turn, translate(turn.lang, message), topic, buttons=[talk_to_person_button(turn.lang)])
+    buttons = list(options or []) + [talk_to_person_button(turn.lang)]
+    send(dispatcher, turn, translate(turn.lang, message), topic, buttons=buttons)
 
 
 def topic_menu(dispatcher: CollectingDispatcher, kb, turn: Turn) -> None:

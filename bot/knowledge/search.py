@@ -56,6 +56,11 @@ class Hit:
     topic: str = ""
     #: RRF score the hits are ordered by (descending).
     fused: float = 0.0
+    #: Highest cosine between the question and what the article says it answers: its title +
+    #: summary chunk and its questions (``#q`` chunks), in any language.
+    question_score: float = 0.0
+    #: Place of the article among all articles by ``question_score`` (1 = best; 0 = unknown).
+    question_rank: int = 0
 
 
 class KnowledgeBaseError(RuntimeError):
@@ -159,6 +164,11 @@ class _OpenDense:
 
 def _is_summary(chunk: Chunk) -> bool:
     return chunk.chunk_id.endswith("#0")
+
+
+def _is_question(chunk: Chunk) -> bool:
+    """A question the article answers (front matter ``questions``), chunk ``#q<n>``."""
+    return "#q" in chunk.chunk_id
 
 
 def language_offsets(vectors: np.ndarray, chunks: Sequence[Chunk]) -> dict[str, np.ndarray]:
@@ -401,9 +411,18 @@ def _fuse(rankings: list[Ranking], chunks: Sequence[Chunk], k: int) -> list[Hit]
             value = float(cosines[row])
             if value > best_cosine.get(chunk.article_id, -np.inf):
                 best_cosine[chunk.article_id] = value
+    question_score: dict[str, float] = {}
+    if cosines is not None:
+        for row, chunk in enumerate(chunks):
+            if _is_summary(chunk) or _is_question(chunk):
+                value = float(cosines[row])
+                if value > question_score.get(chunk.article_id, -np.inf):
+                    question_score[chunk.article_id] = value
+    question_rank = {a: n for n, a in enumerate(sorted(question_score, key=lambda a: -question_score[a]), start=1)}
     hits = []
     for article_id in sorted(fused, key=lambda a: -fused[a])[:k]:
         chunk = chunks[best_row[article_id]]
         score = best_cosine[article_id] if cosines is not None else leg_score[article_id]
-        hits.append(Hit(article_id, chunk.chunk_id, chunk.heading, score, chunk.lang, chunk.topic, fused[article_id]))
+        hits.append(Hit(article_id, chunk.chunk_id, chunk.heading, score, chunk.lang, chunk.topic, fused[article_id],
+                        question_score.get(article_id, 0.0), question_rank.get(article_id, 0)))
     return hits

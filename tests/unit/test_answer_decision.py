@@ -154,3 +154,24 @@ def test_an_article_for_the_other_group_is_never_the_answer():
 
     assert conflicts(["eu"], "third_country") and conflicts(["third_country"], "eu")
     assert not conflicts(["eu"], "eu") and not conflicts([], "eu") and not conflicts(["third_country"], None)
+
+
+def qhit(article_id, score, question_score, question_rank):
+    return Hit(article_id, f"{article_id}.de#1", "H", score, "de", "residence", 0.0, question_score, question_rank)
+
+
+def test_an_article_answers_only_when_both_rankings_agree_and_it_clearly_matches():
+    agree = [qhit("a", 0.90, 0.88, 1), qhit("b", 0.89, 0.86, 2)]
+    disagree = [qhit("a", 0.90, 0.86, 2), qhit("b", 0.89, 0.85, 3), qhit("c", 0.87, 0.88, 1)]
+    weak = [qhit("a", 0.90, 0.84, 1), qhit("b", 0.89, 0.80, 2)]
+
+    assert decision.confident_hit(agree, "ask_residence", 0.833).article_id == "a"
+    assert decision.confident_hit(disagree, "ask_residence", 0.833) is None
+    assert decision.confident_hit(weak, "ask_residence", 0.833) is None
+    assert decision.confident_hit([qhit("a", 0.90, 0.86, 1)], "out_of_scope", 0.833) is None
+
+
+def test_the_second_passage_hit_answers_when_it_is_the_best_question_match():
+    hits = [qhit("a", 0.90, 0.85, 2), qhit("b", 0.89, 0.88, 1)]
+
+    assert decision.confident_hit(hits, "nlu_fallback", 0.833).article_id == "b"
