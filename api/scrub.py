@@ -35,7 +35,10 @@ _NAME_INTRODUCTIONS = [
     r"nazywam się", r"mam na imię", r"moje imię to",
     r"numele meu este", r"mă numesc", r"ma numesc",
     r"اسم من", r"نام من",
-    r"tên tôi là", r"tôi tên là", r"tên của tôi là",
+    r"tên tôi là", r"tôi tên là", r"tên của tôi là", r"tôi tên",
+    r"мене звуть", r"mă cheamă", r"ma cheama", r"اسمم",
+    # A form's label: "Name: …", "Nachname: …", "Имя: …" (only with the colon: "Name der Behörde" stays).
+    r"name(?=\s*:)", r"имя(?=\s*:)", r"ім'я(?=\s*:)", r"ім’я(?=\s*:)", r"imię(?=\s*:)", r"nume(?=\s*:)",
 ]
 _NAME_AFTER = re.compile(
     r"(?P<lead>(?:" + "|".join(_NAME_INTRODUCTIONS) + r")\s*:?\s+)" + _NAME_WORDS, re.IGNORECASE)

@@ -28,6 +28,11 @@ from api.scrub import ADDRESS, DATE, EMAIL, IBAN, NAME, NUMBER, PHONE, POSTCODE,
     ("اسمي محمد وأريد تأشيرة عمل", "محمد", NAME),
     ("Mam na imię Katarzyna, gdzie jest urząd?", "Katarzyna", NAME),
     ("Ich habe Frau Schneider in der Behörde gefragt", "Schneider", NAME),
+    ("Mein Name: Olena Kovalenko. Brauche ich ein Visum?", "Kovalenko", NAME),
+    ("Nachname: Karimi, Vorname: Ahmed", "Karimi", NAME),
+    ("Tôi tên Nguyễn Văn An, tôi cần visa", "Nguyễn", NAME),
+    ("Mă cheamă Ioana și caut un curs de germană", "Ioana", NAME),
+    ("Мене звуть Олена, де визнати диплом?", "Олена", NAME),
 ])
 def test_personal_data_is_replaced_by_what_it_was(text, gone, label):
     cleaned = scrub(text)
@@ -40,6 +45,7 @@ def test_the_question_itself_stays_readable():
     # Amounts and years are no personal data.
     assert scrub("Reichen 55770 € Gehalt im Jahr 2026?") == "Reichen 55770 € Gehalt im Jahr 2026?"
     assert scrub("Brauche ich B1 für § 9 AufenthG?") == "Brauche ich B1 für § 9 AufenthG?"
+    assert scrub("Welchen Namen hat die Behörde? Name der Behörde") == "Welchen Namen hat die Behörde? Name der Behörde"
 
 
 def test_long_questions_are_cut():
