@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
-from sqlalchemy import Select, case, or_, select
+from sqlalchemy import Select, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from api import case_events, offices, unread
@@ -26,7 +26,7 @@ from api.auth import (
 )
 from api.clients import client_ip
 from api.deps import RateLimiterDep, SessionDep, SettingsDep
-from api.models import Counsellor, Escalation, utcnow
+from api.models import CaseEvent, ChatSession, Counsellor, Escalation, as_utc, utcnow
 from api.routes.dashboard_web import (
     LOGIN_CSRF_COOKIE,
     SESSION_COOKIE,
@@ -157,6 +157,22 @@ def _queue(db: Session, account: Counsellor, status: str, topic: str, lang: str,
     return list(db.scalars(query))
 
 
+def last_messages(db: Session, session_ids: list[str]) -> dict[str, dt.datetime]:
+    """When each person last wrote (to the bot or to a counsellor), by session id; two queries in all."""
+    if not session_ids:
+        return {}
+    times: dict[str, dt.datetime] = {}
+    seen = db.execute(select(ChatSession.id, ChatSession.last_seen_at).where(ChatSession.id.in_(session_ids)))
+    person = db.execute(select(CaseEvent.session_id, func.max(CaseEvent.created_at))
+                        .where(CaseEvent.session_id.in_(session_ids), CaseEvent.sender == "person")
+                        .group_by(CaseEvent.session_id))
+    for session_id, moment in [*seen, *person]:
+        if moment is not None:
+            moment = as_utc(moment)
+            times[session_id] = max(times.get(session_id, moment), moment)
+    return times
+
+
 def office_choices(settings, account: Counsellor) -> list[tuple]:
     """(contact id, name) of the offices the account may filter by: its own; an admin's, all."""
     names = {c.id: c.name for c in offices.directory(settings.knowledge_dir) or ()}
@@ -189,8 +205,10 @@ def queue_context(db: Session, account: Counsellor, status: str, topic: str, cas
         Counsellor.id.in_({e.claimed_by for e in cases if e.claimed_by})))}
     counts = unread.per_case(db, account)
     now = utcnow()
+    last = last_messages(db, [e.session_id for e in cases])
     rows = [{"case": e, "district": DISTRICTS.get(e.district_code or "", ""), "age": age_text(e.created_at, now),
-             "claimer": claimers.get(e.claimed_by), "unread": counts.get(e.id, 0)} for e in cases]
+             "claimer": claimers.get(e.claimed_by), "unread": counts.get(e.id, 0),
+             "last": age_text(last[e.session_id], now) if e.session_id in last else None} for e in cases]
     filters = {"status": status, "topic": topic, "case_lang": case_lang, "q": q, "view": view, "office": office,
                "urgency": urgency}
     return {"rows": rows, "filters": filters, "statuses": STATUS_FILTERS, "topics": TOPICS, "views": VIEWS,

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from api import case_events, human, offices, unread
 from api.audit import audit
 from api.deps import SessionDep, SettingsDep
-from api.models import CaseEvent, CaseNote, ChatSession, Counsellor, Escalation, as_utc, utcnow
-from api.routes.dashboard import age_text, visible_escalations
+from api.models import CaseNote, ChatSession, Counsellor, Escalation, utcnow
+from api.routes.dashboard import age_text, last_messages, visible_escalations
 from api.routes.dashboard_web import AccountDep, DashboardError, FormDep, not_found, redirect, render
 from api.transcript import case_items
 from bot import SUPPORTED_LANGUAGES, texts
@@ -69,13 +69,8 @@ def _contact(settings, escalation: Escalation) -> dict | None:
 
 def _last_message(db: Session, escalation: Escalation) -> tuple | None:
     """How long ago the person last wrote (to the bot or to a counsellor), as an age text; None if unknown."""
-    session = db.get(ChatSession, escalation.session_id)
-    seen = session.last_seen_at if session is not None else None
-    person = db.scalars(select(CaseEvent.created_at).where(
-        CaseEvent.session_id == escalation.session_id, CaseEvent.sender == "person")
-        .order_by(CaseEvent.id.desc()).limit(1)).first()
-    times = [as_utc(t) for t in (seen, person) if t is not None]
-    return age_text(max(times), utcnow()) if times else None
+    moment = last_messages(db, [escalation.session_id]).get(escalation.session_id)
+    return age_text(moment, utcnow()) if moment is not None else None
 
 
 def _page_context(db: Session, settings, account: Counsellor, escalation: Escalation) -> dict[str, Any]:

@@ -315,6 +315,7 @@ def test_statuses_topics_and_languages_read_as_german_words(harz):
     assert translate("de", texts.BUTTON_RESIDENCE) in page and ">residence<" not in page
     assert translate("de", texts.DASHBOARD_STATUS_NEW) in page
     assert "Arabisch" in page and translate("de", texts.DASHBOARD_VIEW_MINE) in page
+    assert translate("de", texts.DASHBOARD_LAST_MESSAGE) in page
     case_page = harz.get(f"/dashboard/cases/{case}").text
     assert '<dd id="case-status">' + translate("de", texts.DASHBOARD_STATUS_NEW) in case_page
     assert "Arabisch" in case_page and "العربية" in case_page
