@@ -214,6 +214,12 @@ def test_on_a_phone_with_the_keyboard_open_most_of_the_panel_is_conversation(new
     assert launcher["width"] == launcher["height"] <= 64, launcher
     assert phone["width"] - (launcher["x"] + launcher["width"]) <= 16
     assert phone["height"] - (launcher["y"] + launcher["height"]) <= 16
+    # Scrolled to the end, the page's last line stays readable beside the button.
+    page.evaluate("window.scrollTo(0, document.scrollingElement.scrollHeight)")
+    footer = page.locator(".site-footer p").bounding_box()
+    launcher = page.locator(LAUNCHER).bounding_box()
+    assert footer["y"] + footer["height"] <= launcher["y"] or footer["x"] + footer["width"] <= launcher["x"], \
+        (footer, launcher)
     shot(page, f"phone-{phone['width']}x{phone['height']}-closed")
     widget.open()
     seed(page, [{"kind": "user", "text": "Wie bekomme ich die Blaue Karte?"},
