@@ -16,13 +16,17 @@ ALEMBIC_INI = Path(__file__).resolve().parent / "alembic.ini"
 
 
 def make_engine(database_url: str) -> Engine:
-    """An engine for ``database_url``; for SQLite the folder is created and WAL switched on."""
+    """An engine for ``database_url``; for SQLite the folder is created and WAL switched on.
+
+    ``hide_parameters``: a database error's text (logged with its traceback) never quotes the values
+    of the statement, which are people's messages, notes and e-mail addresses.
+    """
     url = make_url(database_url)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
     if url.database and url.database != ":memory:":
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    engine = create_engine(url, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
     def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -45,7 +45,9 @@ def _store_engine(engine_db_url: str) -> Engine | None:
             # SQLite: a connection per use (the test suites delete files under a pooled connection);
             # anything else: a pool, so a dashboard view does not open a connection of its own.
             pool = {"poolclass": NullPool} if url.get_backend_name() == "sqlite" else {"pool_pre_ping": True}
-            engine = _engines[engine_db_url] = create_engine(url, connect_args=connect_args, **pool)
+            # hide_parameters: an error's text never quotes a conversation (it may reach a log).
+            engine = _engines[engine_db_url] = create_engine(url, connect_args=connect_args, hide_parameters=True,
+                                                             **pool)
         return engine
 
 

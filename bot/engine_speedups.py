@@ -73,9 +73,13 @@ def _install_sqlite_pragmas() -> None:
     def create_engine_kwargs(url):
         if str(url).startswith("sqlite:///") and str(url) != "sqlite:///":
             # A file database: keep its connections (the event loop's thread is the only user).
-            return {"poolclass": QueuePool, "pool_size": 2, "max_overflow": 8,
-                    "connect_args": {"check_same_thread": False}}
-        return original_kwargs(url)
+            kwargs = {"poolclass": QueuePool, "pool_size": 2, "max_overflow": 8,
+                      "connect_args": {"check_same_thread": False}}
+        else:
+            kwargs = dict(original_kwargs(url))
+        # A failed write's error text (logged with its traceback) never quotes the events: people's messages.
+        kwargs["hide_parameters"] = True
+        return kwargs
 
     tracker_store.create_engine_kwargs = create_engine_kwargs
 

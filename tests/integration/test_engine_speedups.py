@@ -47,7 +47,7 @@ events = asyncio.run(conversation())
 with store.engine.connect() as connection:
     journal = connection.execute(text("PRAGMA journal_mode")).scalar()
 print(json.dumps({"valid": valid, "invalid": invalid, "events": events, "journal": journal,
-                  "pool": type(store.engine.pool).__name__,
+                  "pool": type(store.engine.pool).__name__, "hidden": store.engine.hide_parameters,
                   "threaded_parse": MessageProcessor.parse_message.__module__}))
 """
 
@@ -61,4 +61,5 @@ def test_the_engine_keeps_rasas_behaviour_without_its_per_message_waste():
     assert found["valid"] is True and found["invalid"] is True  # same validation, same error
     assert "user" in found["events"] and "action" in found["events"]  # stored and read back
     assert (found["journal"], found["pool"]) == ("wal", "QueuePool")
+    assert found["hidden"] is True  # a failed write's error (and so the log) never quotes a message
     assert found["threaded_parse"] == "bot.engine_speedups"

@@ -33,3 +33,26 @@ def test_the_migrations_describe_exactly_the_models(tmp_path):
     finally:
         engine.dispose()
     assert differences == [], "a model changed without an Alembic revision (api/migrations/versions/)"
+
+
+def test_a_database_error_never_quotes_the_values_it_was_given(tmp_path):
+    # The error's text goes to the log with its traceback; the values are people's messages.
+    import pytest
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from api.tracker_store import _store_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'app.db'}")
+    (tmp_path / "engine.db").touch()
+    store = _store_engine(f"sqlite:///{tmp_path / 'engine.db'}")
+    try:
+        for database in (engine, store):
+            with database.begin() as connection:
+                connection.execute(text("CREATE TABLE notes (body TEXT NOT NULL UNIQUE)"))
+                connection.execute(text("INSERT INTO notes VALUES (:body)"), {"body": "Ich heiße Olena"})
+            with pytest.raises(IntegrityError) as raised, database.begin() as connection:
+                connection.execute(text("INSERT INTO notes VALUES (:body)"), {"body": "Ich heiße Olena"})
+            assert "Olena" not in str(raised.value)
+    finally:
+        engine.dispose()
