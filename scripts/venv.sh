@@ -48,10 +48,10 @@ failed() {  # on exit before the environment is complete: say so, with the end o
 }
 
 pip_install_counted() {  # pip install -r LOCK with a running count of its packages; output in $log
-  local lock=$1 total count=0 line started=$SECONDS
+  local lock=$1 total count=0 line started=$SECONDS ticker=
   total=$(grep -cE '^[A-Za-z0-9]' "$lock")
   say "  $kind environment: resolving $total packages ..." now
-  "$target/bin/pip" install --disable-pip-version-check --progress-bar off -r "$lock" 2>&1 |
+  "$target/bin/pip" install --disable-pip-version-check --progress-bar off -r "$lock" 2>&1 | {
   while IFS= read -r line; do
     printf '%s\n' "$line" >> "$log"
     case $line in
@@ -59,9 +59,14 @@ pip_install_counted() {  # pip install -r LOCK with a running count of its packa
         count=$((count + 1))
         say "  $kind environment: $count/$total packages fetched$(estimate "$count" "$total" $((SECONDS - started)))" ;;
       "Installing collected packages"*)
-        say "  $kind environment: $total/$total packages fetched; installing them (the longest part) ..." now ;;
+        say "  $kind environment: $total/$total packages fetched; installing them (the longest part) ..." now
+        # pip says nothing while it installs: a line every 10 s shows it is still working.
+        (while sleep 10; do say "  $kind environment: still installing, $((SECONDS - started)) s so far" now; done) &
+        ticker=$! ;;
     esac
   done
+  if [ -n "$ticker" ]; then kill "$ticker" 2>/dev/null || true; fi
+  }
 }
 
 case $kind in
