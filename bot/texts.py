@@ -326,6 +326,13 @@ PRIVACY_EMAIL = N_(
     "An e-mail address is stored only if you leave one after a handoff, and only to tell you that a "
     "reply is waiting. It is deleted with the case, or at once when you switch the e-mails off."
 )
+#: The full privacy notice: what the content-gap page keeps (api.content_gaps); {days}: its retention period.
+PRIVACY_GAPS = N_(
+    "To improve the answers, questions the assistant could not answer or passed to a person, and "
+    "questions marked as not helpful, are kept for {days} days without any link to you. E-mail "
+    "addresses, phone numbers, addresses, dates, numbers and names you give are removed first. "
+    "Because they are linked to no conversation, deleting your conversation does not delete them."
+)
 
 # --- counsellor dashboard (api/routes/dashboard*.py, api/templates/dashboard/) ----------------
 DASHBOARD_TITLE = N_("Counsellor dashboard")

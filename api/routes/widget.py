@@ -151,6 +151,7 @@ def privacy_page(request: Request, settings: SettingsDep, lang: str | None = Non
         translate(code, texts.WIDGET_PRIVACY, locales_dir=settings.locales_dir, days=settings.session_retention_days),
         translate(code, texts.PRIVACY_CASE, locales_dir=settings.locales_dir, days=settings.escalation_retention_days),
         translate(code, texts.PRIVACY_EMAIL, locales_dir=settings.locales_dir),
+        translate(code, texts.PRIVACY_GAPS, locales_dir=settings.locales_dir, days=settings.feedback_retention_days),
     ]
     return templates.TemplateResponse(request, "privacy.html", {
         "lang": code, "dir": text_direction(code), "paragraphs": paragraphs,

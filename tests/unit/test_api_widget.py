@@ -136,12 +136,15 @@ def test_the_start_offers_four_topics_and_three_example_questions_in_the_languag
 
 
 def test_the_full_privacy_notice_is_a_page_in_the_visitors_language(make_client):
-    client = make_client(session_retention_days=7, escalation_retention_days=60)
+    client = make_client(session_retention_days=7, escalation_retention_days=60, feedback_retention_days=120)
     page = client.get("/privacy", params={"lang": "ar"})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     assert '<html lang="ar" dir="rtl">' in page.text
     assert translate("ar", texts.PRIVACY_CASE, days=60) in page.text
     assert translate("ar", texts.WIDGET_PRIVACY, days=7) in page.text
+    # The questions kept for the content-gap page (unlinked, so not deleted with the conversation).
+    kept = translate("ar", texts.PRIVACY_GAPS, days=120)
+    assert kept in page.text and "120" in kept and kept != texts.PRIVACY_GAPS.format(days=120)
     german = client.get("/privacy", headers={"Accept-Language": "de-DE,de;q=0.9"})
     assert translate("de", texts.WIDGET_PRIVACY_LINK) in german.text
 
