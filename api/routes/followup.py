@@ -19,8 +19,9 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from api import case_events, followup, human, mail
-from api.deps import AuthorizationHeader, SessionDep, SettingsDep, authenticate_session
-from api.errors import ApiError, set_error_language
+from api.clients import client_ip
+from api.deps import AuthorizationHeader, RateLimiterDep, SessionDep, SettingsDep, authenticate_session
+from api.errors import ApiError, rate_limited, set_error_language
 from api.models import OPEN_STATUSES, ChatSession, Escalation
 from api.transcript import widget_items
 from bot import texts
@@ -89,7 +90,12 @@ class ResumeRequest(BaseModel):
 
 
 @router.post("/{session_id}/resume")
-def resume(session_id: str, body: ResumeRequest, db: SessionDep) -> dict[str, Any]:
+def resume(session_id: str, body: ResumeRequest, request: Request, db: SessionDep,
+           limiter: RateLimiterDep) -> dict[str, Any]:
+    # A resumed conversation gets a new token, like a new session: counted with them, per address.
+    retry_after = limiter.hit("sessions_ip", client_ip(request))
+    if retry_after:
+        raise rate_limited(retry_after)
     token = followup.resume(db, session_id, body.key)
     if token is None:
         raise ApiError(401, "link_expired", texts.ERROR_LINK_EXPIRED)

@@ -76,6 +76,13 @@ def test_new_sessions_are_limited_per_address_in_the_callers_language(tmp_path):
         assert refused.json()["error"]["message"] != translate("de", texts.ERROR_RATE_LIMITED)
 
 
+def test_resume_links_count_as_new_sessions(tmp_path):
+    with _client(tmp_path, rate_limit_sessions_per_ip="2/minute") as client:
+        statuses = [client.post(f"/api/v1/sessions/{'0' * 32}/resume", json={"key": "k" * 20}).status_code
+                    for _ in range(3)]
+        assert statuses == [401, 401, 429]
+
+
 def test_chat_is_limited_per_address_across_sessions(tmp_path):
     with _client(tmp_path, rate_limit_chat_per_ip="4/minute") as client:
         statuses = []
