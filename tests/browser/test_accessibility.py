@@ -131,3 +131,12 @@ def test_the_dashboard_pages_have_no_accessibility_violation(new_page, stack, la
     page.goto(f"{stack.gateway_url}/dashboard/admin/accounts")
     found["accounts"] = violations(page)
     assert {name: v for name, v in found.items() if v} == {}
+
+
+@pytest.mark.parametrize("lang", ["de", "ar"])
+def test_the_full_privacy_notice_has_no_accessibility_violation(new_page, stack, lang):
+    page = new_page(locale=LOCALES[lang], bypass_csp=True)
+    page.goto(f"{stack.gateway_url}/privacy?lang={lang}")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
+    expect(page.locator("h1")).to_have_text(translate(lang, texts.WIDGET_PRIVACY_LINK))
+    assert violations(page) == []
