@@ -18,20 +18,26 @@ from bot.supervisor import SHARED_ADDRESS_LIMITS, Stack, free_port
 from bot.training import model_path
 
 E2E_RATE_LIMIT = 15
+#: The production profile's rate-limit storage (emptied at the start of a run).
+E2E_REDIS = "redis://127.0.0.1:6379/15"
 
 
 def _production_profile() -> tuple[dict, str]:
     """ADVISOR_TEST_PROFILE=production: a fresh PostgreSQL database, the limits in Redis, production
     mode (Secure cookies, 32-byte secrets), a trusted proxy on this host. (environment, database)"""
     import psycopg
+    import redis
 
     database = f"advisor_e2e_{uuid.uuid4().hex[:12]}"
     with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as connection:
         connection.execute(f'CREATE DATABASE "{database}"')
+    # Redis database 15 is this profile's alone: counts of an earlier run (the bad-input suite's ~40
+    # failed logins from 127.0.0.1 stay an hour) would refuse this run's logins with 429.
+    redis.Redis.from_url(E2E_REDIS).flushdb()
     return {
         "ADVISOR_ENVIRONMENT": "production",
         "ADVISOR_APP_DB_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{database}",
-        "ADVISOR_RATE_LIMIT_STORAGE": "redis://127.0.0.1:6379/15",
+        "ADVISOR_RATE_LIMIT_STORAGE": E2E_REDIS,
         "ADVISOR_PUBLIC_URL": "https://chat.example.org",
         "ADVISOR_TRUSTED_PROXIES": "127.0.0.1",
     }, database
