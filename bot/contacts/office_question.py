@@ -66,8 +66,16 @@ _TOPIC_CUES = {
         "визнан", "признан", "nostrifik", "denklik", "tanınma", "uznani", "uznanie", "nostryfik",
         "recunoaștere", "echivalare", "công nhận",
     )),
+    # Labour rights of (EU) workers: unpaid wages, exploitation, a dismissal (BEMA counselling).
+    "eu_employment": tuple(fold(cue) for cue in (
+        "lohn nicht", "keinen lohn", "nicht bezahlt", "arbeitsrecht", "ausbeutung", "unpaid wage",
+        "not paid", "labour rights", "labor rights", "exploitation", "لم يدفع", "لا يدفع", "حقوق العمال",
+        "حقوق کارگر", "حقوقم را نمی", "не платить", "не платит", "не заплатил", "трудов", "зарплату не",
+        "maaşımı ödemiyor", "maaş ödenmedi", "işçi hakları", "nie płaci", "nie zapłacił", "prawa pracownika",
+        "nu plătește", "nu mi-a plătit", "drepturile lucrătorilor", "không trả lương", "quyền lao động",
+    )),
     "language_course": tuple(fold(cue) for cue in (
-        "sprachkurs", "deutschkurs", "integrationskurs", "language course", "german course",
+        "sprachkurs", "deutschkurs", "integrationskurs", "language course", "german course", "integration course",
         "دورة اللغة", "دورات اللغة", "کلاس زبان", "دوره زبان", "курс", "dil kursu", "kurs języka",
         "kurs niemieckiego", "curs de limbă", "curs de germană", "khóa học tiếng",
     )),

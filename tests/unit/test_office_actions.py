@@ -205,3 +205,13 @@ def test_locate_reads_postcodes_names_and_places_outside():
     assert locate("PLZ 38820") == "15085"
     assert locate("Ich wohne in Leipzig") == "outside"
     assert locate("Wie lange dauert die Anerkennung?") is None
+
+
+@pytest.mark.parametrize("text, topic", [
+    ("PLZ 38820 – wer ist meine Ausländerbehörde?", "residence"),
+    ("Wer ist in Halle für die Anerkennung meines Diploms zuständig?", "recognition"),
+    ("Welche Stelle in Dessau hilft, mein Arbeitgeber hat den Lohn nicht bezahlt?", "eu_employment"),
+    ("Where is the integration course office in Magdeburg? Which office?", "language_course"),
+])
+def test_the_office_fits_the_topic_of_the_question(text, topic):
+    assert office_topic(text) == topic
