@@ -48,9 +48,10 @@ from tests.data.real_questions import dataset
 #: `make test` fails when the dev split falls below these: a guard against regressions at the
 #: level reached, not the target. Issue 17 asks for 0.85 / 0.85; raise these as the figures rise.
 #: 2026-12-07, first measurement: right first 0.49 (50/102), honest refusal 0.22 (10/46).
-#: 2026-12-08, two rankings must agree (docs/decisions/ ADR on refusing): 0.45 (46/102), 0.61 (28/46).
-GUARD_RIGHT_FIRST = 0.42
-GUARD_HONEST_REFUSAL = 0.55
+#: 2026-12-08, two rankings must agree (docs/decisions/0007): 0.44 (45/102), 0.63 (29/46); with
+#: the NLU's topic as a third voice: 0.47 (48/102), 0.65 (30/46).
+GUARD_RIGHT_FIRST = 0.44
+GUARD_HONEST_REFUSAL = 0.60
 TARGETS = {"right first": 0.90, "honest refusal": 0.90, "false refusal": 0.05, "named office": 0.95,
            "agreement": 0.95}
 

@@ -49,9 +49,9 @@ CANDIDATES = 2
 #: questions' dev split, 2026-12-08: at 0.85 the wrong answers fell from 75 to 36 of 148 with
 #: 46 instead of 50 right first; 0.86 gives 30 wrong, 43 right; 0.84 38 wrong, 47 right.
 QUESTION_MARGIN = 0.017
-#: Question scores this close to the best count as the best (0: more right first answers, but
-#: as many more wrong ones, on the dev split).
-QUESTION_TIE = 0.0
+#: The fused first article of the topic the NLU recognised may answer when its question match is
+#: this close to the best one (0 switches this voice off).
+TOPIC_TIE = 0.01
 #: How many articles are searched when the question shows the asker's status, so that enough
 #: remain after those for the other group are left out.
 AUDIENCE_DEPTH = 10
@@ -167,12 +167,14 @@ def decide(kb, text: str, lang: str, intent: str, threshold: float, top_k: int =
     kb.maybe_reload()
     hits = tuple(kb.search(text, max(top_k, AUDIENCE_DEPTH), query_vector=query_vector))
     status = question_status(text)
+    excluded: frozenset = frozenset()
     if status:
         # An article written only for the other group (EU citizens / third-country nationals)
         # is never the answer: "I am Polish, do I need a work permit?" must not get the Blue Card.
-        hits = tuple(h for h in hits if not conflicts(audience_of(kb, h.article_id), status))
+        excluded = frozenset(h.question_rank for h in hits if conflicts(audience_of(kb, h.article_id), status))
+        hits = tuple(h for h in hits if h.question_rank not in excluded)
     hits = hits[:top_k]
-    chosen = confident_hit(hits, intent, threshold)
+    chosen = confident_hit(hits, intent, threshold, excluded)
     referral = find_referral(list(referrals), text)
     if referral is not None and (chosen is None or chosen.article_id not in referral.covered_by):
         return Decision(NO_ANSWER, hits=hits, referral=referral.id, subject=referral.id,
@@ -187,24 +189,36 @@ def decide(kb, text: str, lang: str, intent: str, threshold: float, top_k: int =
                     related=related_ids(chosen, hits, threshold), reason="the article answers this question")
 
 
-def confident_hit(hits: Sequence[Hit], intent: str, threshold: float) -> Hit | None:
+def confident_hit(hits: Sequence[Hit], intent: str, threshold: float,
+                  excluded_ranks: frozenset = frozenset()) -> Hit | None:
     """The hit to answer from when one article clearly answers the question, else None.
 
     Two rankings must agree: the fused ranking of all passages (one of its first
     CANDIDATES) and the match against what each article says it answers (its title, summary
-    and questions), where the article must be the best of all and clear the no-answer
-    ``threshold`` by QUESTION_MARGIN; its best passage must also reach ``threshold``. On the
-    real questions' dev split this halved the wrong answers at the same share of right ones
-    (docs/decisions, the refusal ADR).
+    and questions), where the article must be the best of all articles (``excluded_ranks``:
+    places of articles left out for being for the other group) and clear the no-answer
+    ``threshold`` by QUESTION_MARGIN; its best passage must also reach ``threshold``. The
+    topic the NLU recognised is a third voice: the fused first article of that topic may
+    answer when its question match is within TOPIC_TIE of the best. On the real questions'
+    dev split this halved the wrong answers (docs/decisions/0007).
     """
     ranked = [h for h in hits if h.question_rank]
     if not ranked:
         return choose_hit(hits, intent, threshold)
-    best = max(h.question_score for h in ranked)
-    candidate = next((h for h in hits[:CANDIDATES] if h.question_score >= best - QUESTION_TIE), None)
-    if candidate is None:
-        return None
     required = threshold + QUESTION_MARGIN + (OUT_OF_SCOPE_MARGIN if intent == "out_of_scope" else 0.0)
-    if candidate.question_score < required or candidate.score < threshold:
-        return None
-    return candidate
+
+    def clear(hit: Hit) -> bool:
+        return hit.question_score >= required and hit.score >= threshold
+
+    def is_best(hit: Hit) -> bool:
+        return all(rank in excluded_ranks for rank in range(1, hit.question_rank))
+
+    candidate = next((h for h in hits[:CANDIDATES] if h.question_rank and is_best(h)), None)
+    if candidate is not None and clear(candidate):
+        return candidate
+    topic = INTENT_TOPICS.get(intent)
+    first = hits[0]
+    best = max(h.question_score for h in ranked)
+    if topic and public_topic(first.topic) == topic and clear(first) and first.question_score >= best - TOPIC_TIE:
+        return first
+    return None

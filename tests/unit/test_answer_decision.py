@@ -175,3 +175,20 @@ def test_the_second_passage_hit_answers_when_it_is_the_best_question_match():
     hits = [qhit("a", 0.90, 0.85, 2), qhit("b", 0.89, 0.88, 1)]
 
     assert decision.confident_hit(hits, "nlu_fallback", 0.833).article_id == "b"
+
+
+def test_the_best_question_match_must_be_the_best_of_all_articles_unless_left_out_for_its_audience():
+    hits = [qhit("a", 0.90, 0.87, 2), qhit("b", 0.89, 0.86, 3)]  # place 1 is an article further down
+
+    assert decision.confident_hit(hits, "nlu_fallback", 0.833) is None
+    assert decision.confident_hit(hits, "nlu_fallback", 0.833, frozenset({1})).article_id == "a"
+
+
+def test_the_recognised_topic_lets_its_first_article_answer_when_its_question_match_is_close():
+    # The best question match (place 1) is not among the hits; the first hit is of the NLU's topic.
+    hits = [Hit("recognition-x", "recognition-x.de#1", "H", 0.90, "de", "recognition", 0.0, 0.873, 4),
+            qhit("residence-y", 0.89, 0.879, 2)]
+
+    assert decision.confident_hit(hits, "ask_recognition", 0.833).article_id == "recognition-x"
+    assert decision.confident_hit(hits, "nlu_fallback", 0.833) is None
+    assert decision.confident_hit(hits, "ask_residence", 0.833) is None
