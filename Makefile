@@ -67,9 +67,10 @@ test-production: setup ## bad input and credentials on the production profile (P
 test-browser: setup ## widget and dashboard in Debian's Chromium (Playwright, axe-core)
 	@$(APP) -m pytest tests/browser -q
 
-bench: setup ## print latency, retrieval, place-finding and widget paint figures
+bench: setup ## print latency, retrieval, answer (real questions, dev), place-finding and widget paint figures
 	@$(APP) benchmarks/latency.py
 	@$(APP) benchmarks/retrieval.py
+	@$(APP) benchmarks/answers.py --split dev
 	@$(APP) benchmarks/places.py
 	@$(APP) benchmarks/widget_paint.py
 
