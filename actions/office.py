@@ -113,6 +113,16 @@ def _send_office(dispatcher: CollectingDispatcher, turn: Turn, topic: str, distr
     return _events(**slots)
 
 
+def referral_instead(text: str) -> bool:
+    """True when the question is about a subject another office handles (a referral of
+    knowledge/referrals.yml; bot.knowledge.decision.another_offices_subject)."""
+    from actions import runtime
+    from bot.knowledge.decision import another_offices_subject
+    from bot.knowledge.referrals import find_referral
+
+    return another_offices_subject(text, find_referral(list(runtime.referrals()), text))
+
+
 class ActionOffice(Action):
     """The office for the named place (``ask_office``, or a place on its own)."""
 
@@ -123,9 +133,12 @@ class ActionOffice(Action):
                   domain: dict[str, Any]) -> list[dict[str, Any]]:
         turn = read_turn(tracker)
         typed = bool(turn.text) and not turn.text.startswith("/")
-        if (typed and turn.intent == "ask_office" and not is_office_question(turn.text)
-                and resolve_place(turn.text).status == UNKNOWN):
+        if typed and turn.intent == "ask_office" and (
+                (not is_office_question(turn.text) and resolve_place(turn.text).status == UNKNOWN)
+                or referral_instead(turn.text)):
             # The NLU heard an office question where the words ask none and name no place: answer it.
+            # Or the office asked for is another one ("wer ist für Kindergeld zuständig?": the
+            # Familienkasse): the answer's decision names it (knowledge/referrals.yml).
             from actions.answer import ActionAnswer
 
             return await ActionAnswer().run(dispatcher, tracker, domain)

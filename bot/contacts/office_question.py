@@ -82,6 +82,21 @@ _TOPIC_CUES = {
 }
 
 
+#: The foreigners' authority named in the message itself ("wo ist die Ausländerbehörde?").
+_FOREIGNERS_OFFICE = tuple(fold(cue) for cue in (
+    "ausländerbehörde", "auslanderbehorde", "auslaenderbehoerde", "foreigners office", "foreigners' office",
+    "immigration office", "دائرة الأجانب", "مكتب الأجانب", "اداره اتباع", "yabancılar dairesi",
+    "urząd do spraw cudzoziemców", "biroul pentru străini", "sở ngoại kiều", "відомство у справах іноземців",
+    "ведомство по делам иностранцев",
+))
+
+
+def names_foreigners_office(text: str) -> bool:
+    """True when the message names the foreigners' authority (Ausländerbehörde) itself."""
+    folded = fold(text or "")
+    return any(cue in folded for cue in _FOREIGNERS_OFFICE)
+
+
 def asks_office(text: str) -> bool:
     """True when the words ask which office is responsible (in any of our languages)."""
     folded = fold(text)

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from bot import urgency
 from bot.contacts import office_question
-from bot.knowledge.audience import conflicts, question_status
+from bot.knowledge.audience import THIRD_COUNTRY, conflicts, question_status
 from bot.knowledge.referrals import Referral, find_referral
 from bot.knowledge.search import Hit
 
@@ -158,8 +158,12 @@ def decide(kb, text: str, lang: str, intent: str, threshold: float, top_k: int =
                         district=office_question.locate(text))
     if not text or text.startswith("/"):
         return Decision(MENU, reason="a button without words")
-    if office_question.is_office_question(text) or (
-            intent in OFFICE_INTENTS and (intent == "inform_location" or office_question.locate(text))):
+    referral = find_referral(list(referrals), text)
+    # "Welche Behörde ist zuständig für Kindergeld?": another office's subject (a referral names it) is
+    # not the foreigners' authority's: an article that covers it answers, else the referral (below).
+    other_office = intent != "inform_location" and another_offices_subject(text, referral)
+    if not other_office and (office_question.is_office_question(text) or (
+            intent in OFFICE_INTENTS and (intent == "inform_location" or office_question.locate(text)))):
         # "PLZ 38820 - wer ist meine Ausländerbehörde?": the office of that district, not an article.
         return Decision(OFFICE, district=office_question.locate(text), reason="asks which office is responsible")
     if callable(kb):
@@ -175,7 +179,6 @@ def decide(kb, text: str, lang: str, intent: str, threshold: float, top_k: int =
         hits = tuple(h for h in hits if h.question_rank not in excluded)
     hits = hits[:top_k]
     chosen = confident_hit(hits, intent, threshold, excluded)
-    referral = find_referral(list(referrals), text)
     if referral is not None and (chosen is None or chosen.article_id not in referral.covered_by):
         return Decision(NO_ANSWER, hits=hits, referral=referral.id, subject=referral.id,
                         reason=f"names a subject no article answers ({referral.id})")
@@ -187,6 +190,14 @@ def decide(kb, text: str, lang: str, intent: str, threshold: float, top_k: int =
                         reason="no article is clearly the answer")
     return Decision(ANSWER, article_id=chosen.article_id, hit=chosen, hits=hits,
                     related=related_ids(chosen, hits, threshold), reason="the article answers this question")
+
+
+def another_offices_subject(text: str, referral: Referral | None) -> bool:
+    """True when a question about "which office" is about ``referral``'s subject (Kindergeld: the
+    Familienkasse), not the foreigners' authority's: it names neither that authority nor a residence
+    title (a residence permit is the foreigners' authority's, whatever else the question mentions)."""
+    return (referral is not None and not office_question.names_foreigners_office(text)
+            and question_status(text) != THIRD_COUNTRY)
 
 
 def confident_hit(hits: Sequence[Hit], intent: str, threshold: float,

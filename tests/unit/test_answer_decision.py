@@ -192,3 +192,32 @@ def test_the_recognised_topic_lets_its_first_article_answer_when_its_question_ma
     assert decision.confident_hit(hits, "ask_recognition", 0.833).article_id == "recognition-x"
     assert decision.confident_hit(hits, "nlu_fallback", 0.833) is None
     assert decision.confident_hit(hits, "ask_residence", 0.833) is None
+
+
+def test_an_office_question_about_another_offices_subject_gets_that_referral_not_the_foreigners_authority(kb):
+    card = referral("familienkasse", ["kindergeld"], covered_by=["living-kindergeld"])
+
+    made = decision.decide(kb, "Welche Behörde ist in Halle für Kindergeld zuständig?", "de", "ask_office", 0.2,
+                           referrals=[card])
+    assert made.kind == decision.NO_ANSWER and made.referral == "familienkasse"
+
+    # Naming the foreigners' authority, or a question without such a subject: its card.
+    named = decision.decide(kb, "Wo ist die Ausländerbehörde in Halle? Es geht um Kindergeld.", "de", "ask_office",
+                            0.2, referrals=[card])
+    plain = decision.decide(kb, "Welche Behörde ist in Halle für mich zuständig?", "de", "ask_office", 0.2,
+                            referrals=[card])
+    assert named.kind == plain.kind == decision.OFFICE and plain.district == "15002"
+    # A residence title is the foreigners' authority's, whatever else the question names.
+    asylum = referral("bamf", ["asyl"])
+    title = decision.decide(kb, "Welche Behörde in Halle ist für meine Aufenthaltserlaubnis nach dem Asyl zuständig?",
+                            "de", "ask_office", 0.2, referrals=[asylum])
+    assert title.kind == decision.OFFICE
+
+
+def test_an_office_question_about_a_subject_an_article_covers_is_answered_from_it(kb):
+    card = referral("bamf", ["integrationskurs"], covered_by=["language-course-integration"])
+
+    made = decision.decide(kb, "Wer ist zuständig für den Integrationskurs Kosten?", "de", "ask_office", 0.2,
+                           referrals=[card])
+
+    assert made.kind == decision.ANSWER and made.article_id == "language-course-integration"

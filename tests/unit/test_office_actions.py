@@ -215,3 +215,47 @@ def test_locate_reads_postcodes_names_and_places_outside():
 ])
 def test_the_office_fits_the_topic_of_the_question(text, topic):
     assert office_topic(text) == topic
+
+
+class EmptyKnowledgeBase:
+    """A search that finds nothing: what is left is the referral."""
+
+    build_id = "empty"
+
+    def maybe_reload(self):
+        return False
+
+    def search(self, text, k, query_vector=None):
+        return []
+
+    def article(self, article_id, lang):
+        return None
+
+
+@pytest.fixture()
+def empty_knowledge_base():
+    from actions import runtime
+
+    runtime.use_knowledge_base(EmptyKnowledgeBase())
+    yield
+    runtime.use_knowledge_base(None)
+
+
+@pytest.mark.usefixtures("empty_knowledge_base")
+@pytest.mark.parametrize("text, lang, referral_word", [
+    ("Welche Behörde ist zuständig für Kindergeld?", "de", "Familienkasse"),
+    ("Wer ist in Halle für meinen Führerschein zuständig?", "de", "Fahrerlaubnis"),
+    ("Which office handles child benefit in Halle?", "en", "Familienkasse"),
+])
+def test_an_office_question_about_another_offices_subject_names_that_office_not_the_foreigners_authority(
+        text, lang, referral_word):
+    replies, _slots = run("action_office", text, lang=lang)
+    assert len(replies) == 1
+    assert referral_word in replies[0]["text"]
+    assert replies[0]["contact"] is None  # no Ausländerbehörde card
+    assert "Ausländerbehörde" not in replies[0]["text"]
+
+
+def test_naming_the_foreigners_authority_still_gets_its_card():
+    replies, _slots = run("action_office", "Wo ist die Ausländerbehörde in Halle? Es geht um Kindergeld.")
+    assert replies[0]["contact"] is not None and "Halle" in replies[0]["contact"]["name"]
