@@ -175,8 +175,10 @@ def decide(kb, text: str, lang: str, intent: str, threshold: float, top_k: int =
     if status:
         # An article written only for the other group (EU citizens / third-country nationals)
         # is never the answer: "I am Polish, do I need a work permit?" must not get the Blue Card.
-        excluded = frozenset(h.question_rank for h in hits if conflicts(audience_of(kb, h.article_id), status))
-        hits = tuple(h for h in hits if h.question_rank not in excluded)
+        other_group = {h.article_id for h in hits if conflicts(audience_of(kb, h.article_id), status)}
+        # By article, not by place: a hit without a question match has place 0, like every other such hit.
+        excluded = frozenset(h.question_rank for h in hits if h.article_id in other_group and h.question_rank)
+        hits = tuple(h for h in hits if h.article_id not in other_group)
     hits = hits[:top_k]
     chosen = confident_hit(hits, intent, threshold, excluded)
     if referral is not None and (chosen is None or chosen.article_id not in referral.covered_by):

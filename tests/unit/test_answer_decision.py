@@ -221,3 +221,27 @@ def test_an_office_question_about_a_subject_an_article_covers_is_answered_from_i
                            referrals=[card])
 
     assert made.kind == decision.ANSWER and made.article_id == "language-course-integration"
+
+
+def test_leaving_out_an_article_for_the_other_group_keeps_the_others_without_a_question_match():
+    # An index without question matches (every place 0): only the EU article goes, not all of them.
+    from bot.knowledge.search import Hit
+
+    audiences = {"eu-freedom-of-movement": ["eu"], "residence-blue-card": ["third_country"]}
+
+    class Articles:
+        def maybe_reload(self):
+            return False
+
+        def search(self, text, k, query_vector=None):
+            return [Hit("eu-freedom-of-movement", "c1", "", 0.95, "de", "eu_employment", 0.03),
+                    Hit("residence-blue-card", "c2", "", 0.94, "de", "residence", 0.02)]
+
+        def article(self, article_id, lang):
+            return type("Article", (), {"audience": audiences[article_id]})()
+
+    made = decision.decide(Articles(), "Ich habe eine Blaue Karte, darf ich den Job wechseln?", "de", "ask_residence",
+                           0.5)
+
+    assert made.kind == decision.ANSWER and made.article_id == "residence-blue-card"
+    assert [h.article_id for h in made.hits] == ["residence-blue-card"]
