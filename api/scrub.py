@@ -53,7 +53,7 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b[\w-]{0,40}(?:stra(?:ß|ss)e|str\.|weg|platz|allee|ring|gasse|damm|ufer)\s+\d{1,4}\s?[a-zA-Z]?\b",
                 re.IGNORECASE), ADDRESS),
     (re.compile(r"\b\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})\b"), DATE),
-    (re.compile(r"\b\d{4}-\d{2}-\d{2}\b"), DATE),
+    (re.compile(r"\b\d{4}[./-]\d{1,2}[./-]\d{1,2}\b"), DATE),  # 2024-05-12, 1370/05/12 (Persian calendar)
     # +49 … or 0… with at least 6 digits, spaces, slashes, dashes and brackets allowed between.
     (re.compile(r"(?:(?<!\w)\+|\b00|\b0)\d[\d /()-]{5,24}\d"), PHONE),
     (re.compile(r"\b[0-9]\d{4}\b(?!\s?(?:€|euro\b|eur\b))", re.IGNORECASE), POSTCODE),  # not "55770 €"
@@ -62,9 +62,13 @@ _PATTERNS: list[tuple[re.Pattern, str]] = [
 ]
 
 
+#: Arabic-Indic and Persian digits as ASCII digits, so that the patterns see "۰۶۱۰۸" as the postcode 06108.
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+
+
 def scrub(text: str, limit: int = MAX_QUESTION_CHARS) -> str:
     """``text`` with personal data replaced by labels, spacing evened out, cut to ``limit`` characters."""
-    text = " ".join((text or "").split())
+    text = " ".join((text or "").translate(_DIGITS).split())
     for pattern, label in _PATTERNS:
         text = pattern.sub(label, text)
     text = _NAME_AFTER.sub(lambda m: m.group("lead") + NAME, text)

@@ -33,6 +33,9 @@ from api.scrub import ADDRESS, DATE, EMAIL, IBAN, NAME, NUMBER, PHONE, POSTCODE,
     ("Tôi tên Nguyễn Văn An, tôi cần visa", "Nguyễn", NAME),
     ("Mă cheamă Ioana și caut un curs de germană", "Ioana", NAME),
     ("Мене звуть Олена, де визнати диплом?", "Олена", NAME),
+    ("کد پستی من ۰۶۱۰۸ است", "06108", POSTCODE),
+    ("رقمي ٠١٧٦ ١٢٣٤٥٦٧ اتصلوا بي", "1234567", PHONE),
+    ("تاریخ تولد من ۱۳۷۰/۰۵/۱۲ است", "1370", DATE),
 ])
 def test_personal_data_is_replaced_by_what_it_was(text, gone, label):
     cleaned = scrub(text)
