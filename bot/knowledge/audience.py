@@ -81,6 +81,13 @@ _THIRD_COUNTRY_SIGNS = (
     "albanian", "kosovo", "north macedonia", "montenegr", "westbalkan", "western balkan",
     "سوري", "سورية", "مصري", "مغربي", "تونسي", "أفغاني", "افغانستانی", "ایرانی", "tôi là người việt",
     "quốc tịch việt nam",
+    # Ukrainians, Belarusians, Moldovans and Indians often come to Germany from Poland or Romania:
+    # "aus Polen" / "z Polski" / "din România" alone must not make them EU citizens.
+    "ukrainer", "ukrainerin", "aus der ukraine", "ukrainian", "from ukraine", "украинец", "украинка",
+    "из украины", "українець", "українка", "з україни", "ukrainiec", "ukrainka", "z ukrainy", "białorusin",
+    "białorusinka", "z białorusi", "belarusian", "from belarus", "aus belarus", "белорус", "из беларуси",
+    "білорус", "moldovean", "moldoveancă", "din moldova", "republica moldova", "from moldova", "aus moldau",
+    "aus moldawien", "i am from india", "inder",
 )
 
 

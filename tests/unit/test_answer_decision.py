@@ -142,6 +142,12 @@ def test_a_refusal_without_a_named_subject_offers_a_counsellor(kb):
     ("Sunt cetățean român, am nevoie de permis de muncă?", "eu"),
     # A Ukrainian who comes from Poland is not an EU citizen.
     ("Jestem obywatelem Ukrainy z Polski, czy potrzebuję wizy?", None),
+    ("Ich bin Ukrainer und komme aus Polen. Brauche ich eine Arbeitserlaubnis?", None),
+    ("Ich bin Ukrainerin, brauche ich eine Arbeitserlaubnis?", "third_country"),
+    ("Ich komme aus Polen und bin Inder, brauche ich ein Visum?", None),
+    ("Jestem z Białorusi, z Polski chcę jechać do Niemiec do pracy", None),
+    ("Sunt din Moldova, am venit din România. Am nevoie de permis de muncă?", None),
+    ("Kinder aus Polen: bekommen sie Kindergeld?", "eu"),
 ])
 def test_the_askers_status_is_recognised_only_from_clear_signs(text, status):
     from bot.knowledge.audience import question_status
