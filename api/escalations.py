@@ -109,9 +109,12 @@ def record(db: Session, session_id: str, request: EscalationRequest) -> tuple[Es
             raise
         return found, False
     case_events.add(db, session_id=session_id, sender="system", action="created", escalation=escalation)
-    # For the content-gap page: the person's words, scrubbed, linked to no case.
-    content_gaps.record(db, "handoff", request.summary_user, request.lang, topic=request.topic,
-                        article_id=request.articles[-1] if request.articles else None)
+    # For the content-gap page: the person's words, scrubbed, linked to no case. Not for an urgent case:
+    # it went to a person without an article being tried (no content gap), and its words (violence,
+    # exploitation, a deadline) are the last that should outlive the case.
+    if not request.urgent:
+        content_gaps.record(db, "handoff", request.summary_user, request.lang, topic=request.topic,
+                            article_id=request.articles[-1] if request.articles else None)
     db.commit()
     logger.info("escalation %s recorded for %s (district %s, urgent %s)", escalation.id, request.contact_id,
                 request.district_code or "-", request.urgent)

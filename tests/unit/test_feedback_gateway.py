@@ -98,7 +98,7 @@ def test_a_refused_question_is_recorded_scrubbed_and_an_answered_one_is_not(clie
 
 def test_a_handoff_records_the_persons_words_once(client, stand_in):
     session = open_session(client, "ar")
-    stand_in.replies = handoff_reply()
+    stand_in.replies = handoff_reply({**RECORD, "urgent": False})
     for _ in range(2):  # a retried "yes" finds the same case and records nothing new
         assert client.post("/api/v1/chat", headers=session["headers"],
                            json={"session_id": session["session_id"], "text": "/affirm"}).status_code == 200
@@ -121,8 +121,17 @@ def test_rows_past_the_retention_period_are_deleted(client):
 
 def test_a_handoff_after_an_answer_names_the_article_that_was_shown(client, stand_in):
     session = open_session(client, "de")
-    stand_in.replies = handoff_reply({**RECORD, "lang": "de", "articles": ["residence-blue-card", "eu-blue-card"]})
+    stand_in.replies = handoff_reply({**RECORD, "lang": "de", "articles": ["residence-blue-card", "eu-blue-card"],
+                                      "urgent": False})
     assert client.post("/api/v1/chat", headers=session["headers"],
                        json={"session_id": session["session_id"], "text": "/affirm"}).status_code == 200
     [row] = signals(client)
     assert (row.kind, row.article_id) == ("handoff", "eu-blue-card")
+
+
+def test_an_urgent_handoff_keeps_no_words_for_the_gap_page(client, stand_in):
+    session = open_session(client, "ar")
+    stand_in.replies = handoff_reply({**RECORD, "urgent": True})
+    assert client.post("/api/v1/chat", headers=session["headers"],
+                       json={"session_id": session["session_id"], "text": "/affirm"}).status_code == 200
+    assert signals(client) == []
