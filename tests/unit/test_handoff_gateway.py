@@ -403,8 +403,13 @@ def test_an_unseen_reply_sends_one_e_mail_without_content_and_its_link_reopens_t
     client.post(f"/dashboard/cases/{case_id}/reply",
                 data={"csrf_token": page_csrf(client), "text": "Ihr Termin ist am Dienstag um 9 Uhr."})
     settings, factory = client.app.state.settings, client.app.state.session_factory
-    assert followup.send_waiting_notices(settings, factory) == 1
-    assert followup.send_waiting_notices(settings, factory) == 0  # one e-mail per waiting reply
+    # The gateway's own follow-up round may send it first (it runs every second): either way, one
+    # e-mail per waiting reply, and a further round sends nothing.
+    followup.send_waiting_notices(settings, factory)
+    deadline = time.monotonic() + 60
+    while not mailbox.messages and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert followup.send_waiting_notices(settings, factory) == 0
     [mail] = mailbox.messages
     body = mail.get_payload(decode=True).decode()
     assert mail["To"] == "person@example.org" and mail["From"] == "chat@example.org"
@@ -463,7 +468,7 @@ def test_a_new_urgent_case_is_e_mailed_to_the_counsellors_who_asked_without_cont
     session = open_session(client)
     stand_in.replies = handoff_reply()
     case_id = say(client, session, "/affirm").json()["meta"]["handoff"]["escalation_id"]
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 60
     while not mailbox.messages and time.monotonic() < deadline:
         time.sleep(0.05)
     [mail] = mailbox.messages
