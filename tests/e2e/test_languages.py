@@ -27,7 +27,11 @@ def test_the_held_out_conversations_are_understood_and_answered_in_their_languag
     assert result.reply_language == 1.0, result.misses
     assert result.sentence_language >= 0.98, result.misses
     assert result.intent_accuracy >= 0.9, result.misses
-    assert result.topic_accuracy >= 0.88, result.misses
+    # Lowered from 0.88 on 7 December 2026: since an article answers only when two rankings agree
+    # (ADR 0007), some questions of these sets we wrote ourselves get "not sure, here are the nearest
+    # articles, or a person" instead of the article (ru 11/13, tr 10/13). The quality measure is
+    # benchmarks/answers.py on real questions; this guards against a collapse, not a target.
+    assert result.topic_accuracy >= 0.69, result.misses
 
 
 def test_can_we_speak_turkish_switches_and_the_next_answer_is_turkish(conversation):
