@@ -59,16 +59,20 @@ def read_conversation(engine_db_url: str, sender_id: str) -> list[dict[str, Any]
     bot answer carries what its ``custom`` payload held. A button the person pressed shows the button's
     title ("Yes, pass it on"), not its payload ("/affirm"), which stays in ``payload``.
     """
+    return conversation_items(_said(engine_db_url, sender_id))
+
+
+def _said(engine_db_url: str, sender_id: str) -> list[tuple[str, float, str]]:
+    """``(type_name, timestamp, data)`` of the person's and the bot's events, oldest first."""
     engine = _store_engine(engine_db_url)
     if engine is None:
         return []
     with engine.connect() as connection:
         if not inspect(connection).has_table("events"):
             return []
-        rows = connection.execute(
+        return [tuple(row) for row in connection.execute(
             text("SELECT type_name, timestamp, data FROM events WHERE sender_id = :id "
-                 "AND type_name IN ('user', 'bot') ORDER BY id"), {"id": sender_id}).all()
-    return conversation_items((kind, timestamp, raw) for kind, timestamp, raw in rows)
+                 "AND type_name IN ('user', 'bot') ORDER BY id"), {"id": sender_id})]
 
 
 def replies_to(engine_db_url: str, sender_id: str, message_id: str) -> list[dict[str, Any]]:
@@ -78,18 +82,9 @@ def replies_to(engine_db_url: str, sender_id: str, message_id: str) -> list[dict
     A client sends a message again with the same id when the first answer never reached it (the
     gateway stopped on the way): the answer is given from here instead of a second engine turn.
     """
-    engine = _store_engine(engine_db_url)
-    if engine is None:
-        return []
-    with engine.connect() as connection:
-        if not inspect(connection).has_table("events"):
-            return []
-        rows = connection.execute(
-            text("SELECT type_name, data FROM events WHERE sender_id = :id "
-                 "AND type_name IN ('user', 'bot') ORDER BY id"), {"id": sender_id}).all()
     found: list[dict[str, Any]] = []
     collecting = False  # between the matching message and the next one
-    for kind, raw in rows:
+    for kind, _timestamp, raw in _said(engine_db_url, sender_id):
         try:
             event = json.loads(raw or "{}")
         except ValueError:
